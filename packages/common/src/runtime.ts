@@ -1,0 +1,96 @@
+import type { IncomingMessage } from 'node:http';
+import { ALL_TOPICS } from '@plaza/events';
+import type pg from 'pg';
+import { createTokenVerifier, type TokenVerifier, type Viewer } from './auth.js';
+import { createPool, pingPostgres, runMigrations } from './db.js';
+import { CLIENT_IP_HEADER, clientIp } from './http.js';
+import { createKafka, createProducer, ensureTopics, type Kafka, type Producer } from './kafka.js';
+import { resolvePublicKey } from './keys.js';
+import { closeAll } from './lifecycle.js';
+import type { Logger } from './logger.js';
+import { createOutboxRelay, type OutboxRelay } from './outbox.js';
+import { createRedis, pingRedis, type Redis } from './redis.js';
+
+/** What every subgraph process needs, as plain config (built from its zod-validated env). */
+export interface RuntimeConfig {
+  name: string;
+  production: boolean;
+  home: string;
+  postgres: { url: string; poolMax: number; schema: string; migrationsFolder: string };
+  redis: { url: string };
+  kafka: { brokers: string[]; topicPartitions: number };
+  auth: { publicKeyPem?: string | undefined; privateKeyPem?: string | undefined; issuer: string; audience: string };
+  /** Apply migrations at start (on by default; `npm start` and tests rely on it). */
+  migrate: boolean;
+}
+
+/** The wired dependencies of a subgraph process. */
+export interface ServiceRuntime {
+  logger: Logger;
+  pool: pg.Pool;
+  redis: Redis;
+  kafka: Kafka;
+  producer: Producer;
+  outbox: OutboxRelay;
+  verifier: TokenVerifier;
+  /** The viewer and client address of a request that came through the gateway. */
+  requestIdentity(req: IncomingMessage): Promise<{ viewer: Viewer | null; clientIp: string }>;
+  readiness(): Promise<Record<string, boolean>>;
+  close(): Promise<void>;
+}
+
+export async function createServiceRuntime(cfg: RuntimeConfig, logger: Logger): Promise<ServiceRuntime> {
+  const pool = createPool({ url: cfg.postgres.url, max: cfg.postgres.poolMax, name: `plaza-${cfg.name}` });
+  if (cfg.migrate) {
+    await runMigrations(pool, { schema: cfg.postgres.schema, migrationsFolder: cfg.postgres.migrationsFolder });
+  }
+  const redis = createRedis(cfg.redis.url, `plaza-${cfg.name}`);
+  const kafka = createKafka({ brokers: cfg.kafka.brokers, clientId: `plaza-${cfg.name}`, logger });
+  // Topics are created by `npm run migrate`; creating missing ones here too keeps a fresh broker
+  // working. Kafka being down must not stop the service: writes go to the outbox meanwhile.
+  await ensureTopics(kafka, ALL_TOPICS, cfg.kafka.topicPartitions).catch((err: unknown) =>
+    logger.warn({ err }, 'kafka unreachable at start; events wait in the outbox'),
+  );
+  const producer = createProducer(kafka);
+  const outbox = createOutboxRelay({ pool, schema: cfg.postgres.schema, producer, logger });
+  outbox.start();
+  const verifier = await createTokenVerifier({
+    publicKeyPem: resolvePublicKey({
+      production: cfg.production,
+      home: cfg.home,
+      publicKeyPem: cfg.auth.publicKeyPem,
+      privateKeyPem: cfg.auth.privateKeyPem,
+    }),
+    issuer: cfg.auth.issuer,
+    audience: cfg.auth.audience,
+    redis,
+  });
+
+  return {
+    logger,
+    pool,
+    redis,
+    kafka,
+    producer,
+    outbox,
+    verifier,
+    async requestIdentity(req) {
+      const viewer = await verifier.fromAuthorization(req.headers.authorization);
+      // Subgraphs sit behind the gateway, which sets the client's address; they are not meant
+      // to be reachable by clients directly.
+      return { viewer, clientIp: clientIp(req, { trustProxy: true, header: CLIENT_IP_HEADER }) };
+    },
+    async readiness() {
+      const [postgres, redisOk] = await Promise.all([pingPostgres(pool), pingRedis(redis)]);
+      return { postgres, redis: redisOk };
+    },
+    close: () =>
+      closeAll([
+        () => outbox.stop(),
+        async () => {
+          redis.disconnect();
+        },
+        () => pool.end(),
+      ]),
+  };
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { TOPICS, type Topic } from './topics.js';
+
+const id = z.string().min(1);
+const timestamp = z.iso.datetime({ offset: true });
+const visibility = z.enum(['PUBLIC', 'PRIVATE']);
+const status = z.enum(['DRAFT', 'PUBLISHED']);
+
+interface EventDefinition<S extends z.ZodType> {
+  type: string;
+  version: number;
+  topic: Topic;
+  schema: S;
+  /** The Kafka message key: the aggregate id, so an aggregate's events stay in order. */
+  key: (data: z.infer<S>) => string;
+}
+
+function defineEvent<S extends z.ZodType>(def: EventDefinition<S>): EventDefinition<S> {
+  return def;
+}
+
+const UserSnapshotSchema = z.object({
+  userId: id,
+  username: z.string(),
+  displayName: z.string(),
+  bio: z.string(),
+  avatarUrl: z.string().nullable(),
+  createdAt: timestamp,
+});
+
+/**
+ * A post as the other subgraphs need it. `authorId` is null for anonymous posts: an anonymous
+ * post's author never leaves the content subgraph, not even in events.
+ */
+const PostSnapshotSchema = z.object({
+  postId: id,
+  authorId: id.nullable(),
+  anonymous: z.boolean(),
+  status,
+  visibility,
+  title: z.string(),
+  body: z.string(),
+  tags: z.array(z.string()),
+  mediaUrls: z.array(z.string()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  publishedAt: timestamp.nullable(),
+});
+
+const CommentSnapshotSchema = z.object({
+  commentId: id,
+  postId: id,
+  rootId: id.nullable(),
+  parentId: id.nullable(),
+  /** Null for anonymous comments. */
+  authorId: id.nullable(),
+  anonymous: z.boolean(),
+  pseudonym: z.string().nullable(),
+  body: z.string(),
+  createdAt: timestamp,
+});
+
+/** Every event Plaza publishes, by type. Past tense: something that happened. */
+export const EVENTS = {
+  'user.registered': defineEvent({
+    type: 'user.registered',
+    version: 1,
+    topic: TOPICS.users,
+    schema: UserSnapshotSchema,
+    key: (d) => d.userId,
+  }),
+  'user.updated': defineEvent({
+    type: 'user.updated',
+    version: 1,
+    topic: TOPICS.users,
+    schema: UserSnapshotSchema.extend({ updatedAt: timestamp }),
+    key: (d) => d.userId,
+  }),
+  'post.published': defineEvent({
+    type: 'post.published',
+    version: 1,
+    topic: TOPICS.posts,
+    schema: PostSnapshotSchema,
+    key: (d) => d.postId,
+  }),
+  /** Any change to a post that exists: text, tags, media or visibility. */
+  'post.updated': defineEvent({
+    type: 'post.updated',
+    version: 1,
+    topic: TOPICS.posts,
+    schema: PostSnapshotSchema.extend({
+      changed: z.array(z.enum(['title', 'body', 'tags', 'mediaUrls', 'visibility'])),
+    }),
+    key: (d) => d.postId,
+  }),
+  'post.deleted': defineEvent({
+    type: 'post.deleted',
+    version: 1,
+    topic: TOPICS.posts,
+    schema: z.object({
+      postId: id,
+      authorId: id.nullable(),
+      anonymous: z.boolean(),
+      deletedAt: timestamp,
+    }),
+    key: (d) => d.postId,
+  }),
+  'comment.added': defineEvent({
+    type: 'comment.added',
+    version: 1,
+    topic: TOPICS.posts,
+    schema: CommentSnapshotSchema,
+    key: (d) => d.postId,
+  }),
+  'comment.deleted': defineEvent({
+    type: 'comment.deleted',
+    version: 1,
+    topic: TOPICS.posts,
+    schema: z.object({ commentId: id, postId: id, deletedAt: timestamp }),
+    key: (d) => d.postId,
+  }),
+} as const;
+
+export type EventType = keyof typeof EVENTS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENTS)[T]['schema']>;
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENTS, type);
+}

@@ -1,0 +1,21 @@
+import type DataLoader from 'dataloader';
+import { createKeyedLoader, errors, type Viewer } from '@plaza/common';
+import type { Accounts } from './domain/accounts.js';
+import type { IdentityStore, UserRow } from './store.js';
+
+export interface IdentityContext {
+  viewer: Viewer | null;
+  clientIp: string;
+  accounts: Accounts;
+  store: IdentityStore;
+  loaders: { userById: DataLoader<string, UserRow | null> };
+}
+
+export function createLoaders(store: IdentityStore): IdentityContext['loaders'] {
+  return { userById: createKeyedLoader((ids) => store.usersByIds(ids), (row) => row.id) };
+}
+
+export function requireViewer(ctx: IdentityContext): Viewer {
+  if (!ctx.viewer) throw errors.unauthenticated();
+  return ctx.viewer;
+}
