@@ -6,7 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { maskError } from './errors.js';
@@ -50,7 +50,12 @@ export async function startSubgraphServer<TContext extends object>(
   const apollo = new ApolloServer<TContext>({
     // buildSubgraphSchema types resolvers with an unknown context; ours are typed by the caller.
     schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Federated tracing costs every request; Plaza exports metrics and traces its own way.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
       maskError(formatted, unwrapResolverError(error), (err) =>

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCode, registerUser, startPlaza, type Plaza } from '../src/index.js';
+
+let plaza: Plaza;
+let origin: string;
+beforeAll(async () => {
+  plaza = await startPlaza({ gatewayEnv: { MAX_DEPTH: '6', MAX_ALIASES: '5', MAX_TOKENS: '400', BODY_LIMIT_BYTES: '20000' } });
+  origin = new URL(plaza.url).origin;
+});
+afterAll(async () => {
+  await plaza?.close();
+});
+
+describe('gateway over HTTP', () => {
+  it('answers /healthz, and /readyz once every subgraph answers', async () => {
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: { identity: true, content: true } });
+  });
+
+  it('serves Apollo Sandbox to a browser in development', async () => {
+    const res = await fetch(plaza.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/sandbox/i);
+  });
+
+  it('allows introspection in development', async () => {
+    const data = await plaza.client().ok<{ __schema: { queryType: { name: string } } }>('{ __schema { queryType { name } } }');
+    expect(data.__schema.queryType.name).toBe('Query');
+  });
+
+  it('refuses a GET query without a CSRF preflight header', async () => {
+    const res = await fetch(`${plaza.url}?query=${encodeURIComponent('{ viewer { id } }')}`);
+    expect(res.status).toBe(400);
+    const ok = await fetch(`${plaza.url}?query=${encodeURIComponent('{ viewer { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('joins fields of several subgraphs in one query', async () => {
+    const user = await registerUser(plaza.client());
+    const data = await user.client.ok<{ viewer: { id: string; username: string; postCount: number } }>('{ viewer { id username postCount } }');
+    expect(data.viewer).toEqual({ id: user.id, username: user.username, postCount: 0 });
+  });
+
+  it('refuses a query deeper than the limit', async () => {
+    const deep = '{ viewer { posts { edges { node { author { posts { edges { node { id } } } } } } } } }';
+    const res = await plaza.client().request(deep);
+    expect(res.errors?.[0]?.message).toMatch(/depth/i);
+    expect(res.data ?? null).toBeNull();
+  });
+
+  it('refuses more aliases than the limit', async () => {
+    const aliases = Array.from({ length: 8 }, (_, i) => `a${i}: viewer { id }`).join(' ');
+    const res = await plaza.client().request(`{ ${aliases} }`);
+    expect(res.errors?.[0]?.message).toMatch(/alias/i);
+  });
+
+  it('refuses a document with more tokens than the limit', async () => {
+    const fields = Array.from({ length: 300 }, () => '__typename').join(' ');
+    const res = await plaza.client().request(`{ ${fields} }`);
+    expect(res.errors?.[0]?.message).toMatch(/token/i);
+  });
+
+  it('refuses a body over the size limit with 413 and a JSON error', async () => {
+    const res = await fetch(plaza.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ viewer { id } }', variables: { pad: 'x'.repeat(30_000) } }),
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { errors: { message: string }[] };
+    expect(body.errors[0]?.message).toMatch(/exceeds/);
+  });
+
+  it('answers a malformed query with a parse error, not an internal one', async () => {
+    const res = await plaza.client().request('{ viewer { id ');
+    expect(errorCode(res)).toBe('GRAPHQL_PARSE_FAILED');
+  });
+});

@@ -1,0 +1,93 @@
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import {
+  AuthEnvShape,
+  BaseEnvShape,
+  envBool,
+  envInt,
+  parseEnv,
+  RedisEnvShape,
+  repoRoot,
+  splitList,
+} from '@plaza/common';
+
+const GatewayEnvSchema = z.object({
+  ...BaseEnvShape,
+  ...RedisEnvShape,
+  ...AuthEnvShape,
+  /** Listen address; unset listens on every interface (IPv6 and IPv4), as `localhost` needs. */
+  HOST: z.string().optional(),
+  PORT: envInt(4000),
+  /** The composed supergraph to serve; any Federation 2 supergraph works. */
+  SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
+  /** Take the client address from X-Forwarded-For (behind a load balancer). */
+  TRUST_PROXY: envBool(false),
+  /** Apollo Sandbox landing page; default on outside production. */
+  LANDING_PAGE: envBool(true).optional(),
+  /** Introspection; default on outside production. */
+  INTROSPECTION: envBool(true).optional(),
+  /** Comma-separated allowed browser origins, or * for any. Default * outside production. */
+  CORS_ORIGINS: z.string().optional(),
+  /** Largest request body accepted, bytes. */
+  BODY_LIMIT_BYTES: envInt(1_000_000, 1_000),
+  MAX_DEPTH: envInt(12, 1),
+  MAX_ALIASES: envInt(30, 1),
+  MAX_COST: envInt(20_000, 1),
+  MAX_TOKENS: envInt(5_000, 10),
+  MAX_DIRECTIVES: envInt(50, 1),
+  /** A subgraph fetch that takes longer fails with an error for its fields. */
+  SUBGRAPH_TIMEOUT_MS: envInt(10_000, 100),
+});
+
+export interface GatewayConfig {
+  production: boolean;
+  home: string;
+  logLevel: z.infer<typeof GatewayEnvSchema>['LOG_LEVEL'];
+  server: { host: string | undefined; port: number; trustProxy: boolean; bodyLimitBytes: number; corsOrigins: string[] | '*' };
+  supergraphPath: string;
+  /** Per-subgraph URL overrides by subgraph name (SUBGRAPH_URL_<NAME>, e.g. SUBGRAPH_URL_IDENTITY). */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs: number;
+  landingPage: boolean;
+  introspection: boolean;
+  limits: { depth: number; aliases: number; cost: number; tokens: number; directives: number };
+  redis: { url: string };
+  auth: { publicKeyPem: string | undefined; issuer: string; audience: string };
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const env = parseEnv(GatewayEnvSchema, source);
+  const production = env.NODE_ENV === 'production';
+  const subgraphUrls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const m = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
+    if (m?.[1] && value) subgraphUrls[m[1].toLowerCase()] = z.string().url().parse(value);
+  }
+  const origins = env.CORS_ORIGINS ?? (production ? '' : '*');
+  return {
+    production,
+    home: env.PLAZA_HOME,
+    logLevel: env.LOG_LEVEL,
+    server: {
+      host: env.HOST,
+      port: env.PORT,
+      trustProxy: env.TRUST_PROXY,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      corsOrigins: origins.trim() === '*' ? '*' : splitList(origins),
+    },
+    supergraphPath: isAbsolute(env.SUPERGRAPH_PATH) ? env.SUPERGRAPH_PATH : join(repoRoot(), env.SUPERGRAPH_PATH),
+    subgraphUrls,
+    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    landingPage: env.LANDING_PAGE ?? !production,
+    introspection: env.INTROSPECTION ?? !production,
+    limits: {
+      depth: env.MAX_DEPTH,
+      aliases: env.MAX_ALIASES,
+      cost: env.MAX_COST,
+      tokens: env.MAX_TOKENS,
+      directives: env.MAX_DIRECTIVES,
+    },
+    redis: { url: env.REDIS_URL },
+    auth: { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+  };
+}

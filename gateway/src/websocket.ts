@@ -1,0 +1,89 @@
+import type { Server } from 'node:http';
+import { print, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { ApolloServer } from '@apollo/server';
+import { errors, type Logger, type TokenVerifier } from '@plaza/common';
+import type { GatewayContext } from './context.js';
+
+interface ConnectionState {
+  context?: GatewayContext;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/**
+ * graphql-ws on the same port and path as HTTP. `connection_init` must carry
+ * `{ authorization: "Bearer <access token>" }`; a missing, invalid, expired or revoked token
+ * closes the socket with 4401 (CloseCode.Unauthorized), and so does the token expiring while
+ * connected, so clients reconnect with a refreshed one. Operations run
+ * through the same Apollo Server (and so the same gateway execution) as HTTP.
+ */
+export function attachWebSocketServer(opts: {
+  httpServer: Server;
+  path: string;
+  apollo: ApolloServer<GatewayContext>;
+  schema: () => GraphQLSchema;
+  verifier: TokenVerifier;
+  clientIp: (req: import('node:http').IncomingMessage) => string;
+  logger: Logger;
+}): { close(): Promise<void>; connections(): number } {
+  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
+  const states = new WeakMap<object, ConnectionState>();
+
+  const disposable = useServer<Record<string, unknown> | undefined, { state?: ConnectionState }>(
+    {
+      schema: () => opts.schema(),
+      onConnect: async (ctx) => {
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const authorization = typeof raw === 'string' ? raw : undefined;
+        try {
+          // Subscriptions are per user: a connection must be signed in.
+          const viewer = await opts.verifier.fromAuthorization(authorization);
+          if (!viewer) throw errors.unauthenticated();
+          const state: ConnectionState = {
+            context: { viewer, authorization, clientIp: opts.clientIp(ctx.extra.request) },
+          };
+          const ms = Math.min(viewer.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
+          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(CloseCode.Unauthorized, 'Access token expired'), ms);
+          state.expiryTimer.unref();
+          states.set(ctx.extra.socket, state);
+          return true;
+        } catch (err) {
+          opts.logger.debug({ err }, 'websocket connection refused');
+          ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+          return false;
+        }
+      },
+      onDisconnect: (ctx) => {
+        const state = states.get(ctx.extra.socket);
+        if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+      },
+      context: (ctx) => states.get(ctx.extra.socket)?.context ?? { viewer: null, authorization: undefined, clientIp: '' },
+      // Queries and mutations over the socket take the HTTP path's pipeline (limits, gateway).
+      execute: async (args) => {
+        const response = await opts.apollo.executeOperation(
+          {
+            query: print(args.document),
+            variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,
+            operationName: args.operationName ?? undefined,
+          },
+          { contextValue: args.contextValue as GatewayContext },
+        );
+        if (response.body.kind !== 'single') {
+          return { errors: [errors.badInput('operation', 'incremental delivery is not supported over WebSocket')] };
+        }
+        return response.body.singleResult as ExecutionResult;
+      },
+    },
+    wss,
+  );
+
+  return {
+    connections: () => wss.clients.size,
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

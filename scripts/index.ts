@@ -1,0 +1,1 @@
+export { migrateAll, runtimeConfigs } from './migrate.js';

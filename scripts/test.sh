@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# npm test: every test, against real Postgres, Redis and Kafka (started if needed).
+# 1. typecheck every package; 2. all test projects (unit, schema, end-to-end), in parallel
+# files; 3. the fault suite alone (it stops and restarts the Kafka broker); 4. one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh || exit 1
+bash infra/up.sh || exit 1
+npx tsx scripts/migrate.ts || exit 1
+mkdir -p .plaza/test-results
+rm -f .plaza/test-results/*.json
+
+status=0
+npx turbo run typecheck --output-logs=errors-only || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=.plaza/test-results/main.json "$@" || status=1
+if [ $# -eq 0 ]; then
+  npx vitest run --config e2e/vitest.faults.config.ts --root e2e --reporter=default --reporter=json \
+    --outputFile.json=../.plaza/test-results/faults.json || status=1
+fi
+node scripts/test-summary.mjs .plaza/test-results || status=1
+exit $status
