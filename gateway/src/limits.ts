@@ -1,4 +1,4 @@
-import type { ValidationRule } from 'graphql';
+import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -10,10 +10,17 @@ import type { GatewayConfig } from './environment.js';
  * (graphql-armor). The token limit is enforced by the parser itself (`parseOptions.maxTokens`).
  */
 export function queryLimitRules(limits: GatewayConfig['limits']): ValidationRule[] {
+  // Reported as ordinary validation errors (GRAPHQL_VALIDATION_FAILED, HTTP 400); armor's default
+  // is to throw, which Apollo Server treats as an internal error.
+  const report = {
+    propagateOnRejection: false,
+    onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
+    exposeLimits: true,
+  };
   return [
-    maxDepthRule({ n: limits.depth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: true }),
-    maxAliasesRule({ n: limits.aliases, exposeLimits: true }),
-    costLimitRule({ maxCost: limits.cost, ignoreIntrospection: true, exposeLimits: true }),
-    maxDirectivesRule({ n: limits.directives, exposeLimits: true }),
+    maxDepthRule({ n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...report }),
+    maxAliasesRule({ n: limits.aliases, ...report }),
+    costLimitRule({ maxCost: limits.cost, ignoreIntrospection: true, ...report }),
+    maxDirectivesRule({ n: limits.directives, ...report }),
   ] as ValidationRule[];
 }

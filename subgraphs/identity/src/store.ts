@@ -73,7 +73,10 @@ export function createIdentityStore(pool: Pool) {
       await tx.insert(refreshTokens).values({ id: newId(), sessionId, tokenHash, expiresAt });
     },
 
-    /** Locks the token's row so two rotations of one token are serialised. */
+    /**
+     * Locks the token's row (and its session's) so two rotations of one token are serialised.
+     * (`FOR UPDATE OF <table>` is not used: drizzle qualifies the name, which Postgres refuses.)
+     */
     async refreshTokenForUpdate(tx: IdentityTx, tokenHash: string): Promise<RefreshTokenState | null> {
       const [row] = await tx
         .select({
@@ -87,7 +90,7 @@ export function createIdentityStore(pool: Pool) {
         .from(refreshTokens)
         .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
         .where(eq(refreshTokens.tokenHash, tokenHash))
-        .for('update', { of: refreshTokens });
+        .for('update');
       return row ?? null;
     },
 
