@@ -63,7 +63,7 @@ describe('gateway over HTTP', () => {
     const fields = Array.from({ length: 500 }, () => '__typename').join(' ');
     const res = await plaza.client().request(`{ ${fields} }`);
     expect(errorCode(res)).toBe('GRAPHQL_PARSE_FAILED');
-    expect(res.errors?.[0]?.message).toMatch(/more th[ae]n 400 tokens/i);
+    expect(res.errors?.[0]?.message).toMatch(/400 tokens/i);
   });
 
   it('refuses a body over the size limit with 413 and a JSON error', async () => {
