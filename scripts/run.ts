@@ -22,7 +22,8 @@ function start(name: string, entry: string, env: Record<string, string>): ChildP
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pretty = PinoPretty({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' });
-  child.stdout?.pipe(pretty).pipe(process.stdout);
+  // pino-pretty writes to stdout itself.
+  child.stdout?.pipe(pretty);
   child.stderr?.pipe(process.stderr);
   child.on('exit', (code, signal) => {
     children.delete(name);

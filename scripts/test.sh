@@ -4,6 +4,8 @@
 # files; 3. the fault suite alone (it stops and restarts the Kafka broker); 4. one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Tests get their own database (created if missing), so `npm start`'s demo data stays readable.
+export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/plaza_test}"
 bash scripts/ensure-deps.sh || exit 1
 bash infra/up.sh || exit 1
 npx tsx scripts/migrate.ts || exit 1

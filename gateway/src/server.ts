@@ -88,6 +88,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // runMain owns shutdown (drain, stop consumers, close pools); Apollo's own signal handlers
+    // would race it and leave the process hanging.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: config.limits.tokens },
     validationRules: queryLimitRules(config.limits),
     plugins: [

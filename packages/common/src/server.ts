@@ -57,6 +57,9 @@ export async function startSubgraphServer<TContext extends object>(
       ApolloServerPluginInlineTraceDisabled(),
     ],
     includeStacktraceInErrorResponses: false,
+    // runMain owns shutdown (drain, stop consumers, close pools); Apollo's own signal handlers
+    // would race it and leave the process hanging.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
       maskError(formatted, unwrapResolverError(error), (err) =>
         opts.logger.error({ err, path: formatted.path }, 'unexpected error in resolver'),
