@@ -32,7 +32,8 @@ const GatewayEnvSchema = z.object({
   BODY_LIMIT_BYTES: envInt(1_000_000, 1_000),
   MAX_DEPTH: envInt(12, 1),
   MAX_ALIASES: envInt(30, 1),
-  MAX_COST: envInt(20_000, 1),
+  /** graphql-armor cost (depth-weighted); a post page with comments, replies and authors is ~45,000. */
+  MAX_COST: envInt(100_000, 1),
   MAX_TOKENS: envInt(5_000, 10),
   MAX_DIRECTIVES: envInt(50, 1),
   /** A subgraph fetch that takes longer fails with an error for its fields. */

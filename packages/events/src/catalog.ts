@@ -76,6 +76,10 @@ export const EVENTS = {
     schema: UserSnapshotSchema.extend({ updatedAt: timestamp }),
     key: (d) => d.userId,
   }),
+  /**
+   * A post was published, once per post (`publishPost`, or `createPost` with publish). A PRIVATE
+   * one is still its author's alone. Drafts are the author's own: no event until published.
+   */
   'post.published': defineEvent({
     type: 'post.published',
     version: 1,
@@ -83,7 +87,10 @@ export const EVENTS = {
     schema: PostSnapshotSchema,
     key: (d) => d.postId,
   }),
-  /** Any change to a post that exists: text, tags, media or visibility. */
+  /**
+   * Any change to a published post: text, tags, media or visibility (`visibility: PRIVATE` means
+   * consumers must stop showing it). `changed` names the fields that changed.
+   */
   'post.updated': defineEvent({
     type: 'post.updated',
     version: 1,
@@ -93,6 +100,7 @@ export const EVENTS = {
     }),
     key: (d) => d.postId,
   }),
+  /** A published post was deleted: it is gone from every read path. */
   'post.deleted': defineEvent({
     type: 'post.deleted',
     version: 1,
@@ -105,6 +113,7 @@ export const EVENTS = {
     }),
     key: (d) => d.postId,
   }),
+  /** `rootId`/`parentId` are null for a thread's root; keyed by post id, like the post's own events. */
   'comment.added': defineEvent({
     type: 'comment.added',
     version: 1,
@@ -112,6 +121,7 @@ export const EVENTS = {
     schema: CommentSnapshotSchema,
     key: (d) => d.postId,
   }),
+  /** Soft delete: the comment stays as a placeholder (empty body) and keeps its replies. */
   'comment.deleted': defineEvent({
     type: 'comment.deleted',
     version: 1,

@@ -1,0 +1,37 @@
+import { closeAll, createLogger, createServiceRuntime, startSubgraphServer, type RunningServer } from '@plaza/common';
+import { createComments } from './domain/comments.js';
+import { createPosts } from './domain/posts.js';
+import type { ContentConfig } from './environment.js';
+import { createLoaders, type ContentContext } from './context.js';
+import { resolvers } from './resolvers.js';
+import { typeDefs } from './schema.js';
+import { createContentStore } from './store.js';
+
+export const name = 'content';
+
+/** Wires and starts the content subgraph; returns its URL and how to stop it. */
+export async function startContent(config: ContentConfig): Promise<RunningServer> {
+  const logger = createLogger(name, config.logLevel);
+  const runtime = await createServiceRuntime(config.runtime, logger);
+  const store = createContentStore(runtime.pool);
+  const eventsWritten = () => runtime.outbox.wake();
+  const posts = createPosts({ store, eventsWritten });
+  const comments = createComments({ store, eventsWritten });
+
+  const server = await startSubgraphServer<ContentContext>({
+    name,
+    typeDefs,
+    resolvers,
+    logger,
+    port: config.server.port,
+    host: config.server.host,
+    readiness: runtime.readiness,
+    context: async (req) => ({
+      ...(await runtime.requestIdentity(req)),
+      posts,
+      comments,
+      loaders: createLoaders(store),
+    }),
+  });
+  return { ...server, close: () => closeAll([server.close, runtime.close]) };
+}
