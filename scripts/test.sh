@@ -16,8 +16,8 @@ status=0
 npx turbo run typecheck --output-logs=errors-only || status=1
 npx vitest run --reporter=default --reporter=json --outputFile.json=.plaza/test-results/main.json "$@" || status=1
 if [ $# -eq 0 ]; then
-  npx vitest run --config e2e/vitest.faults.config.ts --root e2e --reporter=default --reporter=json \
-    --outputFile.json=../.plaza/test-results/faults.json || status=1
+  (cd e2e && npx vitest run --config vitest.faults.config.ts --reporter=default --reporter=json \
+    --outputFile.json=../.plaza/test-results/faults.json) || status=1
 fi
 node scripts/test-summary.mjs .plaza/test-results || status=1
 exit $status

@@ -20,6 +20,8 @@ export function wsClient(url: string, connectionParams?: Record<string, unknown>
     webSocketImpl: WebSocket,
     lazy: false,
     retryAttempts: 0,
+    // The outcome promise reports closes; graphql-ws would also print them to the console.
+    onNonLazyError: () => {},
     connectionParams: () => connectionParams ?? {},
     on: {
       connected: () => {
