@@ -6,20 +6,29 @@ import { TOPICS } from '@plaza/events';
 import { registerUser, startPlaza, testPool, topicEnds, waitUntil, watchEvents, type Plaza } from '../../src/index.js';
 
 const kafkaScript = join(repoRoot(), 'infra', 'kafka.sh');
-const kafka = (cmd: 'start' | 'stop') => execFileSync('bash', [kafkaScript, cmd], { stdio: 'pipe', timeout: 90_000 });
+const kafka = (cmd: 'start' | 'stop' | 'status') =>
+  execFileSync('bash', [kafkaScript, cmd], { stdio: 'pipe', timeout: 90_000, encoding: 'utf8' });
+/** The outage can only be injected into a broker this checkout's infra/kafka.sh started. */
+const managed = !/external broker/.test(kafka('status'));
 
 let plaza: Plaza;
 const pool = testPool();
 beforeAll(async () => {
-  plaza = await startPlaza();
+  if (managed) plaza = await startPlaza();
 });
 afterAll(async () => {
-  kafka('start');
+  if (managed) kafka('start');
   await plaza?.close();
   await pool.end();
 });
 
-describe('the transactional outbox during a Kafka outage', () => {
+if (!managed) {
+  describe('the transactional outbox during a Kafka outage', () => {
+    it.skip('skipped: KAFKA_BROKERS answers with a broker that infra/kafka.sh did not start, so it cannot be stopped here', () => {});
+  });
+}
+
+describe.runIf(managed)('the transactional outbox during a Kafka outage', () => {
   it('accepts writes while the broker is down and publishes every event once it is back', async () => {
     const from = await topicEnds(TOPICS.users);
     kafka('stop');

@@ -75,3 +75,9 @@ export async function createTokenVerifier(opts: {
     },
   };
 }
+
+/** The signed-in viewer of a request, or UNAUTHENTICATED. */
+export function requireViewer(ctx: { viewer: Viewer | null }): Viewer {
+  if (!ctx.viewer) throw errors.unauthenticated();
+  return ctx.viewer;
+}

@@ -16,3 +16,4 @@ export * from './lifecycle.js';
 export * from './server.js';
 export * from './runtime.js';
 export * from './scalars.js';
+export * from './text.js';

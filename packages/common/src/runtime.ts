@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { ALL_TOPICS } from '@plaza/events';
 import type pg from 'pg';
+import type { z } from 'zod';
 import { createTokenVerifier, type TokenVerifier, type Viewer } from './auth.js';
+import { splitList, type SubgraphEnvShape } from './env.js';
 import { createPool, pingPostgres, runMigrations } from './db.js';
 import { CLIENT_IP_HEADER, clientIp } from './http.js';
 import { createKafka, createProducer, ensureTopics, type Kafka, type Producer } from './kafka.js';
@@ -10,6 +12,7 @@ import { closeAll } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createOutboxRelay, type OutboxRelay } from './outbox.js';
 import { createRedis, pingRedis, type Redis } from './redis.js';
+import { startSubgraphServer, type RunningServer, type SubgraphModule } from './server.js';
 
 /** What every subgraph process needs, as plain config (built from its zod-validated env). */
 export interface RuntimeConfig {
@@ -22,6 +25,31 @@ export interface RuntimeConfig {
   auth: { publicKeyPem?: string | undefined; privateKeyPem?: string | undefined; issuer: string; audience: string };
   /** Apply migrations at start (on by default; `npm start` and tests rely on it). */
   migrate: boolean;
+}
+
+/** The parsed variables every subgraph reads (its own schema extends SubgraphEnvShape). */
+export type SubgraphEnv = z.infer<z.ZodObject<typeof SubgraphEnvShape>>;
+
+/** A subgraph's RuntimeConfig from its parsed env; `schema` is its Postgres schema. */
+export function subgraphRuntimeConfig(
+  env: SubgraphEnv,
+  opts: { name: string; schema: string; migrationsFolder: string; privateKeyPem?: string | undefined },
+): RuntimeConfig {
+  return {
+    name: opts.name,
+    production: env.NODE_ENV === 'production',
+    home: env.PLAZA_HOME,
+    postgres: { url: env.DATABASE_URL, poolMax: env.PG_POOL_MAX, schema: opts.schema, migrationsFolder: opts.migrationsFolder },
+    redis: { url: env.REDIS_URL },
+    kafka: { brokers: splitList(env.KAFKA_BROKERS), topicPartitions: env.KAFKA_TOPIC_PARTITIONS },
+    auth: {
+      publicKeyPem: env.JWT_PUBLIC_KEY,
+      privateKeyPem: opts.privateKeyPem,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
+    migrate: env.MIGRATE_ON_START,
+  };
 }
 
 /** The wired dependencies of a subgraph process. */
@@ -93,4 +121,26 @@ export async function createServiceRuntime(cfg: RuntimeConfig, logger: Logger): 
         () => pool.end(),
       ]),
   };
+}
+
+/**
+ * Serves a subgraph with its runtime: the request context gets the verified viewer and client
+ * address plus whatever `context` adds; closing stops the server, then the runtime.
+ */
+export async function serveSubgraph<TExtra extends object>(opts: {
+  runtime: ServiceRuntime;
+  module: SubgraphModule<{ viewer: Viewer | null; clientIp: string } & TExtra>;
+  server: { host: string; port: number };
+  context: () => TExtra;
+}): Promise<RunningServer> {
+  const { runtime } = opts;
+  const server = await startSubgraphServer<{ viewer: Viewer | null; clientIp: string } & TExtra>({
+    ...opts.module,
+    logger: runtime.logger,
+    port: opts.server.port,
+    host: opts.server.host,
+    readiness: runtime.readiness,
+    context: async (req) => ({ ...(await runtime.requestIdentity(req)), ...opts.context() }),
+  });
+  return { ...server, close: () => closeAll([server.close, runtime.close]) };
 }

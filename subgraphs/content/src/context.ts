@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { createGroupedLoader, createKeyedLoader, errors, type Viewer } from '@plaza/common';
+import { createGroupedLoader, createKeyedLoader, type Viewer } from '@plaza/common';
 import type { Comments } from './domain/comments.js';
 import type { Posts } from './domain/posts.js';
 import type { CommentRow, ContentStore, PostRow } from './store.js';
@@ -50,9 +50,4 @@ export function createLoaders(store: ContentStore): ContentLoaders {
       return loader;
     },
   };
-}
-
-export function requireViewer(ctx: ContentContext): Viewer {
-  if (!ctx.viewer) throw errors.unauthenticated();
-  return ctx.viewer;
 }

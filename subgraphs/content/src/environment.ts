@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { envInt, parseEnv, splitList, SubgraphEnvShape, type RuntimeConfig } from '@plaza/common';
+import { envInt, parseEnv, subgraphRuntimeConfig, SubgraphEnvShape, type RuntimeConfig } from '@plaza/common';
 
 const ContentEnvSchema = z.object({
   ...SubgraphEnvShape,
@@ -16,25 +16,11 @@ export interface ContentConfig {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): ContentConfig {
   const env = parseEnv(ContentEnvSchema, source);
   return {
-    runtime: {
+    runtime: subgraphRuntimeConfig(env, {
       name: 'content',
-      production: env.NODE_ENV === 'production',
-      home: env.PLAZA_HOME,
-      postgres: {
-        url: env.DATABASE_URL,
-        poolMax: env.PG_POOL_MAX,
-        schema: 'content',
-        migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-      },
-      redis: { url: env.REDIS_URL },
-      kafka: { brokers: splitList(env.KAFKA_BROKERS), topicPartitions: env.KAFKA_TOPIC_PARTITIONS },
-      auth: {
-        publicKeyPem: env.JWT_PUBLIC_KEY,
-        issuer: env.JWT_ISSUER,
-        audience: env.JWT_AUDIENCE,
-      },
-      migrate: env.MIGRATE_ON_START,
-    },
+      schema: 'content',
+      migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+    }),
     server: { host: env.HOST, port: env.PORT },
     logLevel: env.LOG_LEVEL,
   };

@@ -1,8 +1,8 @@
-import { DateTimeScalar, emptyConnection, isId, pageSize, parseId, toConnection, type GraphQLResolverMap } from '@plaza/common';
+import { DateTimeScalar, emptyConnection, isId, pageSize, parseId, requireViewer, toConnection, type GraphQLResolverMap } from '@plaza/common';
 import { replyCursor } from './domain/comments.js';
 import { normalizeTag } from './domain/validation.js';
 import { canSeePost, canSeePostAuthor } from './domain/visibility.js';
-import { requireViewer, type ContentContext } from './context.js';
+import type { ContentContext } from './context.js';
 import type { CommentRow, PostRow } from './store.js';
 
 interface PageArgs {

@@ -1,4 +1,4 @@
-import { closeAll, createLogger, createServiceRuntime, startSubgraphServer, type RunningServer } from '@plaza/common';
+import { createLogger, createServiceRuntime, serveSubgraph, type RunningServer } from '@plaza/common';
 import { createComments } from './domain/comments.js';
 import { createPosts } from './domain/posts.js';
 import type { ContentConfig } from './environment.js';
@@ -18,20 +18,10 @@ export async function startContent(config: ContentConfig): Promise<RunningServer
   const posts = createPosts({ store, eventsWritten });
   const comments = createComments({ store, eventsWritten });
 
-  const server = await startSubgraphServer<ContentContext>({
-    name,
-    typeDefs,
-    resolvers,
-    logger,
-    port: config.server.port,
-    host: config.server.host,
-    readiness: runtime.readiness,
-    context: async (req) => ({
-      ...(await runtime.requestIdentity(req)),
-      posts,
-      comments,
-      loaders: createLoaders(store),
-    }),
+  return serveSubgraph<Omit<ContentContext, 'viewer' | 'clientIp'>>({
+    runtime,
+    module: { name, typeDefs, resolvers },
+    server: config.server,
+    context: () => ({ posts, comments, loaders: createLoaders(store) }),
   });
-  return { ...server, close: () => closeAll([server.close, runtime.close]) };
 }

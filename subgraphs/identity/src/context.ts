@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { createKeyedLoader, errors, type Viewer } from '@plaza/common';
+import { createKeyedLoader, type Viewer } from '@plaza/common';
 import type { Accounts } from './domain/accounts.js';
 import type { IdentityStore, UserRow } from './store.js';
 
@@ -13,9 +13,4 @@ export interface IdentityContext {
 
 export function createLoaders(store: IdentityStore): IdentityContext['loaders'] {
   return { userById: createKeyedLoader((ids) => store.usersByIds(ids), (row) => row.id) };
-}
-
-export function requireViewer(ctx: IdentityContext): Viewer {
-  if (!ctx.viewer) throw errors.unauthenticated();
-  return ctx.viewer;
 }

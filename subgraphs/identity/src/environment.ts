@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { envInt, parseEnv, splitList, SubgraphEnvShape, type RuntimeConfig } from '@plaza/common';
+import { envInt, parseEnv, subgraphRuntimeConfig, SubgraphEnvShape, type RuntimeConfig } from '@plaza/common';
 
 const IdentityEnvSchema = z.object({
   ...SubgraphEnvShape,
@@ -35,26 +35,12 @@ export interface IdentityConfig {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): IdentityConfig {
   const env = parseEnv(IdentityEnvSchema, source);
   return {
-    runtime: {
+    runtime: subgraphRuntimeConfig(env, {
       name: 'identity',
-      production: env.NODE_ENV === 'production',
-      home: env.PLAZA_HOME,
-      postgres: {
-        url: env.DATABASE_URL,
-        poolMax: env.PG_POOL_MAX,
-        schema: 'identity',
-        migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-      },
-      redis: { url: env.REDIS_URL },
-      kafka: { brokers: splitList(env.KAFKA_BROKERS), topicPartitions: env.KAFKA_TOPIC_PARTITIONS },
-      auth: {
-        publicKeyPem: env.JWT_PUBLIC_KEY,
-        privateKeyPem: env.JWT_PRIVATE_KEY,
-        issuer: env.JWT_ISSUER,
-        audience: env.JWT_AUDIENCE,
-      },
-      migrate: env.MIGRATE_ON_START,
-    },
+      schema: 'identity',
+      migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+      privateKeyPem: env.JWT_PRIVATE_KEY,
+    }),
     server: { host: env.HOST, port: env.PORT },
     logLevel: env.LOG_LEVEL,
     tokens: {

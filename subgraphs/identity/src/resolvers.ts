@@ -1,6 +1,6 @@
-import { DateTimeScalar, isId, parseId, type GraphQLResolverMap } from '@plaza/common';
+import { DateTimeScalar, isId, parseId, requireViewer, type GraphQLResolverMap } from '@plaza/common';
 import { UsernameSchema } from './domain/validation.js';
-import { requireViewer, type IdentityContext } from './context.js';
+import type { IdentityContext } from './context.js';
 import type { UserRow } from './store.js';
 
 interface Args<T> {

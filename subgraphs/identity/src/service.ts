@@ -1,10 +1,9 @@
 import {
-  closeAll,
   createLogger,
   createRateLimiter,
   createServiceRuntime,
   resolvePrivateKey,
-  startSubgraphServer,
+  serveSubgraph,
   type RunningServer,
 } from '@plaza/common';
 import { createAccounts } from './domain/accounts.js';
@@ -44,20 +43,10 @@ export async function startIdentity(config: IdentityConfig): Promise<RunningServ
     eventsWritten: () => runtime.outbox.wake(),
   });
 
-  const server = await startSubgraphServer<IdentityContext>({
-    name,
-    typeDefs,
-    resolvers,
-    logger,
-    port: config.server.port,
-    host: config.server.host,
-    readiness: runtime.readiness,
-    context: async (req) => ({
-      ...(await runtime.requestIdentity(req)),
-      accounts,
-      store,
-      loaders: createLoaders(store),
-    }),
+  return serveSubgraph<Omit<IdentityContext, 'viewer' | 'clientIp'>>({
+    runtime,
+    module: { name, typeDefs, resolvers },
+    server: config.server,
+    context: () => ({ accounts, store, loaders: createLoaders(store) }),
   });
-  return { ...server, close: () => closeAll([server.close, runtime.close]) };
 }

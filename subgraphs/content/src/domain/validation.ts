@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Length in Unicode code points, so an emoji or a CJK character counts as one. */
-export const codePoints = (s: string): number => [...s].length;
+import { codePoints, isHttpUrl } from '@plaza/common';
 
 export const TITLE_MAX = 100;
 export const POST_BODY_MAX = 20_000;
@@ -62,15 +60,6 @@ export const MediaUrlSchema = z
 export const MediaUrlsSchema = z
   .array(MediaUrlSchema)
   .refine((urls) => urls.length <= MEDIA_URLS_MAX, `must be at most ${MEDIA_URLS_MAX} URLs`);
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
 
 const VisibilitySchema = z.enum(['PUBLIC', 'PRIVATE']);
 

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Length in Unicode code points, so an emoji counts as one character. */
-const codePoints = (s: string) => [...s].length;
+import { codePoints, isHttpUrl } from '@plaza/common';
 
 export const UsernameSchema = z
   .string()
@@ -27,15 +25,6 @@ export const AvatarUrlSchema = z
   .refine((s) => s === '' || isHttpUrl(s), 'must be an http(s) URL')
   .refine((s) => s.length <= 2048, 'must be at most 2048 characters')
   .transform((s) => (s === '' ? null : s));
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
 
 export const RegisterInputSchema = z.object({
   username: UsernameSchema,
