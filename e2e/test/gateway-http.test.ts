@@ -1,5 +1,17 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, registerUser, startPlaza, type Plaza } from '../src/index.js';
+import { startGateway, loadConfig } from '@plaza/gateway';
+import { errorCode, GraphQLClient, registerUser, startPlaza, type Plaza } from '../src/index.js';
+
+/** A port nothing listens on: bound, then released. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 let plaza: Plaza;
 let origin: string;
@@ -80,5 +92,33 @@ describe('gateway over HTTP', () => {
   it('answers a malformed query with a parse error, not an internal one', async () => {
     const res = await plaza.client().request('{ viewer { id ');
     expect(errorCode(res)).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('reports a dead subgraph on /readyz and still answers what the others own', async () => {
+    const gateway = await startGateway(
+      loadConfig({
+        ...process.env,
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        SUBGRAPH_URL_IDENTITY: plaza.subgraphUrls.identity!,
+        SUBGRAPH_URL_CONTENT: `http://127.0.0.1:${await freePort()}/graphql`,
+      }),
+    );
+    try {
+      const ready = await fetch(gateway.url.replace('/graphql', '/readyz'));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'not ready', subgraphs: { identity: true, content: false } });
+      const user = await registerUser(new GraphQLClient(gateway.url));
+      // post is nullable, so content's failure nulls only that field.
+      const res = await new GraphQLClient(gateway.url, user.accessToken).request<{ viewer: { id: string } | null; post: null }>(
+        '{ viewer { id } post(id: "00000000-0000-7000-8000-000000000000") { id } }',
+      );
+      expect(res.data).toEqual({ viewer: { id: user.id }, post: null });
+      expect(errorCode(res)).toBe('SERVICE_UNAVAILABLE');
+      expect(res.errors?.[0]?.message).toMatch(/content service is unavailable/);
+    } finally {
+      await gateway.close();
+    }
   });
 });

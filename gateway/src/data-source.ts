@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CLIENT_IP_HEADER } from '@plaza/common';
+import { GraphQLError } from 'graphql';
+import { CLIENT_IP_HEADER, errors } from '@plaza/common';
 import type { GatewayContext } from './context.js';
 
 /**
@@ -7,11 +8,31 @@ import type { GatewayContext } from './context.js';
  * themselves) and address, over the process's keep-alive HTTP pool (Node's fetch, undici).
  */
 export class PlazaDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly subgraphName: string,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(config);
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
     if (!headers) return;
     // Health probes and schema loads have no client context.
     if ('authorization' in context && context.authorization) headers.set('authorization', context.authorization);
     if ('clientIp' in context && context.clientIp) headers.set(CLIENT_IP_HEADER, context.clientIp);
+  }
+
+  /**
+   * A subgraph that cannot be reached, or does not answer within the timeout, fails only the
+   * fields it owns, with SERVICE_UNAVAILABLE naming it (not an internal error, and no address).
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      throw errors.unavailable(`The ${this.subgraphName} service is unavailable; try again.`);
+    }
   }
 }

@@ -68,7 +68,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     buildService: ({ name, url }) => {
       const resolved = subgraphUrlFor(config, name, url);
       subgraphs.set(name, resolved);
-      return new PlazaDataSource({ url: resolved, fetcher });
+      return new PlazaDataSource(name, { url: resolved, fetcher });
     },
   });
   let apiSchema: GraphQLSchema | undefined;
