@@ -54,6 +54,34 @@ export async function enqueueEvents(
   );
 }
 
+/**
+ * A store's transactions and its outbox writes, together: a transaction that enqueued events
+ * calls `onCommit` once it has committed (never before, when the relay would find nothing, and
+ * never after a rollback), so the relay publishes now instead of at its next poll.
+ */
+export function createOutboxWriter<Tx extends Pick<AnyPgDatabase, 'insert'>>(opts: {
+  table: OutboxTable;
+  transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  onCommit: () => void;
+}) {
+  const wrote = new WeakSet<Tx>();
+  return {
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      let used: Tx | undefined;
+      const result = await opts.transaction((tx) => {
+        used = tx;
+        return fn(tx);
+      });
+      if (used && wrote.has(used)) opts.onCommit();
+      return result;
+    },
+    async enqueue(tx: Tx, events: readonly OutgoingEvent[]): Promise<void> {
+      await enqueueEvents(tx, opts.table, events);
+      if (events.length > 0) wrote.add(tx);
+    },
+  };
+}
+
 export interface OutboxRelayOptions {
   pool: pg.Pool;
   /** The Postgres schema holding the `outbox` table. */

@@ -8,6 +8,7 @@ import {
   createLogger,
   createOutboxRelay,
   createPool,
+  createOutboxWriter,
   createProducer,
   defineOutboxTable,
   enqueueEvents,
@@ -111,6 +112,32 @@ describe('outbox relay', () => {
     await relay.stop();
     const seen = await collect(new Set([id]), 2);
     expect(seen).toEqual(events.map((e) => e.envelope.id));
+  });
+});
+
+describe('outbox writer', () => {
+  it('calls onCommit once a transaction that enqueued events commits, and not otherwise', async () => {
+    let commits = 0;
+    const writer = createOutboxWriter({ table, transaction: (fn) => db.transaction(fn), onCommit: () => commits++ });
+    const id = randomUUID();
+    await writer.transaction(async (tx) => {
+      await writer.enqueue(tx, [userEvent(id)]);
+      expect(commits).toBe(0);
+    });
+    expect(commits).toBe(1);
+
+    await writer.transaction(async () => 'no events');
+    expect(commits).toBe(1);
+
+    await expect(
+      writer.transaction(async (tx) => {
+        await writer.enqueue(tx, [userEvent(randomUUID())]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(commits).toBe(1);
+    const { rows } = await pool.query(`select key from ${schemaName}.outbox where key = $1`, [id]);
+    expect(rows).toHaveLength(1);
   });
 });
 

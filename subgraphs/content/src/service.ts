@@ -13,10 +13,9 @@ export const name = 'content';
 export async function startContent(config: ContentConfig): Promise<RunningServer> {
   const logger = createLogger(name, config.logLevel);
   const runtime = await createServiceRuntime(config.runtime, logger);
-  const store = createContentStore(runtime.pool);
-  const eventsWritten = () => runtime.outbox.wake();
-  const posts = createPosts({ store, eventsWritten });
-  const comments = createComments({ store, eventsWritten });
+  const store = createContentStore(runtime.pool, () => runtime.outbox.wake());
+  const posts = createPosts({ store });
+  const comments = createComments({ store });
 
   return serveSubgraph<Omit<ContentContext, 'viewer' | 'clientIp'>>({
     runtime,

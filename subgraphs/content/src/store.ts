@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { enqueueEvents, type Pool } from '@plaza/common';
-import type { OutgoingEvent } from '@plaza/events';
+import { createOutboxWriter, type Pool } from '@plaza/common';
 import * as schema from './db/schema.js';
 import { comments, outbox, posts, postTags, pseudonyms, type CommentRow, type PostRow } from './db/schema.js';
 
@@ -34,11 +33,13 @@ const uuidParam = (id: string) => sql`${id}::uuid`;
 const postColumns = getTableColumns(posts);
 
 /** Every read and write of the content schema. */
-export function createContentStore(pool: Pool) {
+/** `onEventsCommitted` runs after a transaction that wrote events commits (to wake the outbox relay). */
+export function createContentStore(pool: Pool, onEventsCommitted: () => void = () => {}) {
   const db: ContentDb = drizzle(pool, { schema });
+  const events = createOutboxWriter<ContentTx>({ table: outbox, transaction: (fn) => db.transaction(fn), onCommit: onEventsCommitted });
 
   return {
-    transaction: <T>(fn: (tx: ContentTx) => Promise<T>) => db.transaction(fn),
+    transaction: events.transaction,
 
     // ------------------------------------------------------------------ posts
 
@@ -289,7 +290,7 @@ export function createContentStore(pool: Pool) {
       await tx.insert(pseudonyms).values(row);
     },
 
-    enqueue: (tx: Db, events: readonly OutgoingEvent[]) => enqueueEvents(tx, outbox, events),
+    enqueue: events.enqueue,
   };
 }
 

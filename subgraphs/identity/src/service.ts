@@ -21,7 +21,7 @@ export const name = 'identity';
 export async function startIdentity(config: IdentityConfig): Promise<RunningServer> {
   const logger = createLogger(name, config.logLevel);
   const runtime = await createServiceRuntime(config.runtime, logger);
-  const store = createIdentityStore(runtime.pool);
+  const store = createIdentityStore(runtime.pool, () => runtime.outbox.wake());
   const accounts = createAccounts({
     store,
     hasher: await createPasswordHasher(config.argon2),
@@ -40,7 +40,6 @@ export async function startIdentity(config: IdentityConfig): Promise<RunningServ
     limiter: createRateLimiter(runtime.redis),
     login: config.login,
     logger,
-    eventsWritten: () => runtime.outbox.wake(),
   });
 
   return serveSubgraph<Omit<IdentityContext, 'viewer' | 'clientIp'>>({

@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { enqueueEvents, newId, PG_UNIQUE_VIOLATION, pgErrorCode, errors, type Pool } from '@plaza/common';
-import type { OutgoingEvent } from '@plaza/events';
+import { createOutboxWriter, newId, PG_UNIQUE_VIOLATION, pgErrorCode, errors, type Pool } from '@plaza/common';
 import * as schema from './db/schema.js';
 import { outbox, refreshTokens, sessions, users, type UserRow } from './db/schema.js';
 
@@ -21,11 +20,13 @@ export interface RefreshTokenState {
 }
 
 /** Every read and write of the identity schema. */
-export function createIdentityStore(pool: Pool) {
+/** `onEventsCommitted` runs after a transaction that wrote events commits (to wake the outbox relay). */
+export function createIdentityStore(pool: Pool, onEventsCommitted: () => void = () => {}) {
   const db: IdentityDb = drizzle(pool, { schema });
+  const events = createOutboxWriter<IdentityTx>({ table: outbox, transaction: (fn) => db.transaction(fn), onCommit: onEventsCommitted });
 
   return {
-    transaction: <T>(fn: (tx: IdentityTx) => Promise<T>) => db.transaction(fn),
+    transaction: events.transaction,
 
     usersByIds: (ids: readonly string[]) => db.select().from(users).where(inArray(users.id, [...ids])),
 
@@ -121,7 +122,7 @@ export function createIdentityStore(pool: Pool) {
       return rows.map((r) => r.id);
     },
 
-    enqueue: (tx: Db, events: readonly OutgoingEvent[]) => enqueueEvents(tx, outbox, events),
+    enqueue: events.enqueue,
   };
 }
 

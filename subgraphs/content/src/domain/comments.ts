@@ -17,8 +17,6 @@ import { canSeePost } from './visibility.js';
 
 export interface CommentsDeps {
   store: ContentStore;
-  /** Called after a commit that wrote events, so the outbox relay publishes them now. */
-  eventsWritten: () => void;
 }
 
 const ROOT_CURSOR = 'comment';
@@ -54,7 +52,7 @@ export function createComments(deps: CommentsDeps) {
   return {
     async add(viewer: Viewer, args: AddCommentArgs): Promise<CommentRow> {
       const input = parseInput(AddCommentInputSchema, { body: args.body, anonymous: args.anonymous }, 'input');
-      const comment = await store.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
         // Lock order for every comment write: pseudonym lock, then the post's row.
         if (input.anonymous) await store.lockPseudonyms(tx, args.postId);
         const post = await store.lockPost(tx, args.postId);
@@ -83,8 +81,6 @@ export function createComments(deps: CommentsDeps) {
         await store.enqueue(tx, [commentAdded(row)]);
         return row;
       });
-      deps.eventsWritten();
-      return comment;
     },
 
     /**
@@ -92,7 +88,7 @@ export function createComments(deps: CommentsDeps) {
      * and pseudonym are hidden, and its replies stay. Deleting a deleted comment changes nothing.
      */
     async remove(viewer: Viewer, id: string): Promise<boolean> {
-      const wroteEvents = await store.transaction(async (tx) => {
+      await store.transaction(async (tx) => {
         const found = await store.commentById(tx, id);
         if (!found) throw errors.notFound('Comment');
         const post = await store.lockPost(tx, found.postId);
@@ -101,12 +97,10 @@ export function createComments(deps: CommentsDeps) {
           throw errors.forbidden('Only the comment’s author or the post’s author may delete it.');
         }
         const deleted = await store.softDeleteComment(tx, id);
-        if (!deleted) return false;
+        if (!deleted) return;
         await store.adjustCommentCounts(tx, post.id, deleted.rootId, -1);
         await store.enqueue(tx, [commentDeleted(deleted)]);
-        return true;
       });
-      if (wroteEvents) deps.eventsWritten();
       return true;
     },
 

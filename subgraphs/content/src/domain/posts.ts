@@ -18,8 +18,6 @@ import { canSeePost } from './visibility.js';
 
 export interface PostsDeps {
   store: ContentStore;
-  /** Called after a commit that wrote events, so the outbox relay publishes them now. */
-  eventsWritten: () => void;
 }
 
 /** Cursor kinds: a cursor of one list is refused by another. */
@@ -86,7 +84,7 @@ export function createPosts(deps: PostsDeps) {
   return {
     async create(viewer: Viewer, rawInput: unknown): Promise<PostRow> {
       const input = parseInput(CreatePostInputSchema, rawInput, 'input');
-      const post = await store.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
         const inserted = await store.insertPost(tx, {
           id: newId(),
           authorId: viewer.userId,
@@ -104,15 +102,12 @@ export function createPosts(deps: PostsDeps) {
         }
         return inserted;
       });
-      if (post.status === 'PUBLISHED') deps.eventsWritten();
-      return post;
     },
 
     /** Drafts change silently; a published post's change is a `post.updated` event. */
     async update(viewer: Viewer, id: string, rawInput: unknown): Promise<PostRow> {
       const input = parseInput(UpdatePostInputSchema, rawInput, 'input');
-      let wroteEvents = false;
-      const post = await store.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
         const current = await lockOwnPost(tx, viewer, id);
         const { patch, changed } = diffPost(current, input);
         if (changed.length === 0) return current;
@@ -120,33 +115,25 @@ export function createPosts(deps: PostsDeps) {
         if (changed.includes('tags') || changed.includes('visibility')) await store.syncPostTags(tx, updated);
         if (updated.status === 'PUBLISHED') {
           await store.enqueue(tx, [postUpdated(updated, changed)]);
-          wroteEvents = true;
         }
         return updated;
       });
-      if (wroteEvents) deps.eventsWritten();
-      return post;
     },
 
     /** Publishes a draft; `publishedAt` is set once, and publishing a published post changes nothing. */
     async publish(viewer: Viewer, id: string): Promise<PostRow> {
-      let wroteEvents = false;
-      const post = await store.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
         const current = await lockOwnPost(tx, viewer, id);
         if (current.status === 'PUBLISHED') return current;
         const published = await store.updatePost(tx, current.id, { publish: true });
         await store.syncPostTags(tx, published);
         await store.enqueue(tx, [postPublished(published)]);
-        wroteEvents = true;
         return published;
       });
-      if (wroteEvents) deps.eventsWritten();
-      return post;
     },
 
     /** Soft-deletes a post: it leaves every read path at once. */
     async remove(viewer: Viewer, id: string): Promise<boolean> {
-      let wroteEvents = false;
       await store.transaction(async (tx) => {
         const current = await lockOwnPost(tx, viewer, id);
         const deleted = await store.updatePost(tx, current.id, { delete: true });
@@ -154,10 +141,8 @@ export function createPosts(deps: PostsDeps) {
         // Others never saw a post that was never published; they get no event for it.
         if (deleted.publishedAt !== null) {
           await store.enqueue(tx, [postDeleted(deleted)]);
-          wroteEvents = true;
         }
       });
-      if (wroteEvents) deps.eventsWritten();
       return true;
     },
 

@@ -29,8 +29,6 @@ export interface AccountsDeps {
   limiter: RateLimiter;
   login: { maxFailuresPerUsername: number; maxFailuresPerIp: number; windowSeconds: number };
   logger: Logger;
-  /** Called after a commit that wrote events, so the outbox relay publishes them now. */
-  eventsWritten: () => void;
 }
 
 const SOURCE = 'identity';
@@ -100,7 +98,7 @@ export function createAccounts(deps: AccountsDeps) {
     async register(rawInput: unknown): Promise<AuthResult> {
       const input = parseInput(RegisterInputSchema, rawInput, 'input');
       const passwordHash = await hasher.hash(input.password);
-      const result = await store.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
         const user = await store.insertUser(tx, {
           id: newId(),
           username: input.username,
@@ -112,8 +110,6 @@ export function createAccounts(deps: AccountsDeps) {
         await store.enqueue(tx, [createEvent('user.registered', snapshot(user), { source: SOURCE })]);
         return openSession(tx, user);
       });
-      deps.eventsWritten();
-      return result;
     },
 
     async login(rawInput: { username: string; password: string }, ip: string): Promise<AuthResult> {
@@ -189,7 +185,7 @@ export function createAccounts(deps: AccountsDeps) {
       if (input.displayName !== undefined && input.displayName !== null) patch.displayName = input.displayName;
       if (input.bio !== undefined && input.bio !== null) patch.bio = input.bio;
       if (input.avatarUrl !== undefined) patch.avatarUrl = input.avatarUrl;
-      const user = await store.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
         const updated = await store.updateUser(tx, viewer.userId, patch);
         if (!updated) throw errors.notFound('User');
         await store.enqueue(tx, [
@@ -197,8 +193,6 @@ export function createAccounts(deps: AccountsDeps) {
         ]);
         return updated;
       });
-      deps.eventsWritten();
-      return user;
     },
 
     async changePassword(viewer: Viewer, oldPassword: string, newPassword: string, ip: string): Promise<boolean> {
