@@ -4,6 +4,7 @@ import {
   AuthEnvShape,
   BaseEnvShape,
   envBool,
+  envBoolUnset,
   envInt,
   parseEnv,
   RedisEnvShape,
@@ -23,9 +24,9 @@ const GatewayEnvSchema = z.object({
   /** Take the client address from X-Forwarded-For (behind a load balancer). */
   TRUST_PROXY: envBool(false),
   /** Apollo Sandbox landing page; default on outside production. */
-  LANDING_PAGE: envBool(true).optional(),
+  LANDING_PAGE: envBoolUnset(),
   /** Introspection; default on outside production. */
-  INTROSPECTION: envBool(true).optional(),
+  INTROSPECTION: envBoolUnset(),
   /** Comma-separated allowed browser origins, or * for any. Default * outside production. */
   CORS_ORIGINS: z.string().optional(),
   /** Largest request body accepted, bytes. */

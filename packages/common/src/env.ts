@@ -37,6 +37,11 @@ const bool = z
 
 /** Boolean env var: true/false/1/0/yes/no. */
 export const envBool = (fallback: boolean) => bool.default(fallback);
+/**
+ * Boolean env var without a default: `undefined` when unset, so the caller can derive the default
+ * from other settings (`env.X ?? !production`). `envBool(x).optional()` would always have a value.
+ */
+export const envBoolUnset = () => bool.optional();
 export const envInt = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
 /** Variables every service reads. */
