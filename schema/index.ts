@@ -1,2 +1,2 @@
 export { composeSupergraph, SUPERGRAPH_FILE } from './compose.js';
-export { SUBGRAPHS, type SubgraphEntry } from './subgraphs.js';
+export { SUBGRAPHS, defaultSubgraphUrl } from './subgraphs.js';

@@ -1,15 +1,15 @@
-import { join } from 'node:path';
+import type { Subgraph } from '@plaza/common';
+import { content } from '@plaza/content';
+import { identity } from '@plaza/identity';
 
-export interface SubgraphEntry {
-  name: string;
-  /** Where the gateway reaches it by default (override with SUBGRAPH_URL_<NAME>). */
-  url: string;
-  /** The subgraph's SDL, relative to the repository root. */
-  sdlPath: string;
+/**
+ * THE registry of Plaza's subgraphs: composition, migrations, `npm start`, the end-to-end
+ * harness and the checks of generated files all read this list. Adding a subgraph is its folder
+ * (see README, "Adding a subgraph") plus one entry here. Order is composition order.
+ */
+export const SUBGRAPHS: readonly Subgraph[] = [identity, content];
+
+/** Where the gateway reaches a subgraph by default (the checked-in supergraph's URL). */
+export function defaultSubgraphUrl(subgraph: Pick<Subgraph, 'port'>): string {
+  return `http://127.0.0.1:${subgraph.port}/graphql`;
 }
-
-/** Every subgraph of the supergraph, in composition order. */
-export const SUBGRAPHS: readonly SubgraphEntry[] = [
-  { name: 'identity', url: 'http://127.0.0.1:4001/graphql', sdlPath: join('subgraphs', 'identity', 'src', 'identity.graphql') },
-  { name: 'content', url: 'http://127.0.0.1:4002/graphql', sdlPath: join('subgraphs', 'content', 'src', 'content.graphql') },
-];

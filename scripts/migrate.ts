@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { loadConfig as contentConfig } from '@plaza/content';
-import { loadConfig as identityConfig } from '@plaza/identity';
 import { ALL_TOPICS } from '@plaza/events';
+import { SUBGRAPHS } from '@plaza/schema';
 import {
   createKafka,
   createLogger,
@@ -11,9 +10,9 @@ import {
   type RuntimeConfig,
 } from '@plaza/common';
 
-/** Every subgraph's runtime config, as its own env module reads it. */
+/** Every registered subgraph's runtime config, as its own definition reads the environment. */
 export function runtimeConfigs(env: NodeJS.ProcessEnv = process.env): RuntimeConfig[] {
-  return [identityConfig(env).runtime, contentConfig(env).runtime];
+  return SUBGRAPHS.map((s) => s.loadConfig(env).runtime);
 }
 
 /** Applies every subgraph's migrations (each in its own Postgres schema) and creates the Kafka topics. */
@@ -21,7 +20,7 @@ export async function migrateAll(env: NodeJS.ProcessEnv = process.env): Promise<
   const logger = createLogger('migrate', 'warn');
   const configs = runtimeConfigs(env);
   for (const cfg of configs) {
-    const pool = createPool({ url: cfg.postgres.url, max: 1, name: 'plaza-migrate' });
+    const pool = createPool({ url: cfg.postgres.url, max: 1, name: 'plaza-migrate', logger });
     try {
       await runMigrations(pool, { schema: cfg.postgres.schema, migrationsFolder: cfg.postgres.migrationsFolder });
     } finally {

@@ -2,12 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import PinoPretty from 'pino-pretty';
 import { repoRoot } from '@plaza/common';
-import { SUBGRAPHS } from '@plaza/schema';
+import { defaultSubgraphUrl, SUBGRAPHS } from '@plaza/schema';
 import { seedDemo } from './seed.js';
 
 /**
- * Runs the whole system locally: every subgraph (ports from schema/subgraphs.ts, which the
- * supergraph's URLs also use), then the gateway once they are ready, then the demo seed.
+ * Runs the whole system locally: every subgraph of the registry (schema/subgraphs.ts) on its
+ * default port, which the supergraph's URLs also use, then the gateway once they are ready, then
+ * the demo seed.
  * Ctrl-C stops everything; if any process dies, everything stops with a non-zero exit.
  */
 const ROOT = repoRoot();
@@ -16,7 +17,7 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function start(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,13 +68,10 @@ process.on('SIGTERM', () => void shutdown(0));
 
 async function main(): Promise<void> {
   for (const subgraph of SUBGRAPHS) {
-    const { port } = new URL(subgraph.url);
-    start(subgraph.name, join('subgraphs', subgraph.name, 'src', 'main.ts'), { PORT: port });
+    start(subgraph.name, subgraph.mainPath, { PORT: String(subgraph.port) });
   }
-  await Promise.all(
-    SUBGRAPHS.map((s) => waitReady(s.name, new URL('/readyz', s.url).href)),
-  );
-  start('gateway', join('gateway', 'src', 'main.ts'), { PORT: String(GATEWAY_PORT) });
+  await Promise.all(SUBGRAPHS.map((s) => waitReady(s.name, new URL('/readyz', defaultSubgraphUrl(s)).href)));
+  start('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), { PORT: String(GATEWAY_PORT) });
   const origin = `http://localhost:${GATEWAY_PORT}`;
   await waitReady('gateway', `${origin}/readyz`);
   const seeded = await seedDemo(`${origin}/graphql`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import '@plaza/common/kafkajs-node24';
 import kafkajs from 'kafkajs';
 import { decodeEvent, type DecodedEvent } from '@plaza/events';
 

@@ -6,7 +6,7 @@ const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { accessToke
 let plaza: Plaza;
 beforeAll(async () => {
   plaza = await startPlaza({
-    identityEnv: { LOGIN_MAX_FAILURES_PER_USERNAME: '3', LOGIN_MAX_FAILURES_PER_IP: '5', LOGIN_WINDOW_SECONDS: '600' },
+    subgraphEnv: { identity: { LOGIN_MAX_FAILURES_PER_USERNAME: '3', LOGIN_MAX_FAILURES_PER_IP: '5', LOGIN_WINDOW_SECONDS: '600' } },
   });
 });
 afterAll(async () => {

@@ -25,6 +25,8 @@ let kafkajs;
 try {
   // Plain ESM import: resolves from the repo's node_modules (this file lives in the repo).
   kafkajs = await import('kafkajs');
+  // Node 24 warns about a negative timer inside kafkajs; Plaza's workaround (see the file).
+  await import('@plaza/common/kafkajs-node24');
 } catch (err) {
   console.error(`kafka: the kafkajs package is not installed (${err.code || err.message}); run 'npm ci' at the repo root`);
   process.exit(3);

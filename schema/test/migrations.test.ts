@@ -8,9 +8,8 @@ import { SUBGRAPHS } from '../subgraphs.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const DRIZZLE_KIT = join(ROOT, 'node_modules', '.bin', 'drizzle-kit');
 
-describe.each(SUBGRAPHS.map((s) => s.name))('drizzle migrations of %s', (name) => {
+describe.each(SUBGRAPHS.map((s) => [s.name, s.packageDir] as const))('drizzle migrations of %s', (name, dir) => {
   it('are up to date with src/db/schema.ts (run `npx drizzle-kit generate` in the subgraph when this fails)', () => {
-    const dir = join(ROOT, 'subgraphs', name);
     const out = mkdtempSync(join(tmpdir(), `plaza-migrations-${name}-`));
     try {
       cpSync(join(dir, 'drizzle'), out, { recursive: true });

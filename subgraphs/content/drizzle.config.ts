@@ -1,10 +1,3 @@
-import { defineConfig } from 'drizzle-kit';
+import { drizzleConfig } from '@plaza/common/drizzle-config';
 
-export default defineConfig({
-  dialect: 'postgresql',
-  schema: './src/db/schema.ts',
-  out: './drizzle',
-  schemaFilter: ['content'],
-  migrations: { schema: 'content', table: '__drizzle_migrations' },
-  dbCredentials: { url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/plaza' },
-});
+export default drizzleConfig('content');

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type { Logger } from './logger.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -13,6 +14,8 @@ export interface PoolOptions {
   name: string;
   /** Per-statement limit in ms, so a stuck query fails instead of holding a connection. */
   statementTimeoutMs?: number;
+  /** Where errors of idle connections are reported. */
+  logger?: Logger;
 }
 
 export function createPool(opts: PoolOptions): pg.Pool {
@@ -24,8 +27,11 @@ export function createPool(opts: PoolOptions): pg.Pool {
     connectionTimeoutMillis: 5_000,
     statement_timeout: opts.statementTimeoutMs ?? 15_000,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  // An idle client losing its connection must not crash the process (the pool replaces it), but
+  // it is worth a line: a restarting or unreachable Postgres shows up here first.
+  pool.on('error', (err) => {
+    opts.logger?.warn({ err, pool: opts.name }, 'postgres: an idle connection failed; the pool replaces it');
+  });
   return pool;
 }
 

@@ -66,6 +66,11 @@ export const KafkaEnvShape = {
   /** Comma-separated host:port list. */
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_TOPIC_PARTITIONS: envInt(6, 1),
+  /**
+   * Prefix of Kafka consumer group ids (`<prefix>.<subgraph>.<consumer>`). Instances sharing a
+   * database must share it; separate deployments on one broker (or test databases) use their own.
+   */
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/).default('plaza'),
 };
 
 export const AuthEnvShape = {

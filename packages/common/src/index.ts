@@ -15,5 +15,7 @@ export * from './http.js';
 export * from './lifecycle.js';
 export * from './server.js';
 export * from './runtime.js';
+export * from './subgraph.js';
+export * from './store.js';
 export * from './scalars.js';
 export * from './text.js';

@@ -1,3 +1,4 @@
+import './kafkajs-node24.js';
 import kafkajs, { type Kafka, type Producer, type logCreator } from 'kafkajs';
 import type { Logger } from './logger.js';
 

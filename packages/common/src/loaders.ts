@@ -41,3 +41,21 @@ export function createGroupedLoader<K extends string, R>(
     { maxBatchSize: opts.maxBatchSize ?? 500 },
   );
 }
+
+/**
+ * A per-request DataLoader of counts: `fetch` returns `{ key, count }` for keys that have any,
+ * and every other key counts 0.
+ */
+export function createCountLoader<K extends string>(
+  fetch: (keys: readonly K[]) => Promise<readonly { key: K | null; count: number }[]>,
+  opts: { maxBatchSize?: number } = {},
+): DataLoader<K, number> {
+  return new DataLoader<K, number>(
+    async (keys) => {
+      const counts = new Map<K | null, number>();
+      for (const row of await fetch(keys)) counts.set(row.key, row.count);
+      return keys.map((k) => counts.get(k) ?? 0);
+    },
+    { maxBatchSize: opts.maxBatchSize ?? 500 },
+  );
+}

@@ -12,16 +12,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { maskError } from './errors.js';
 import type { Logger } from './logger.js';
 
-export type { GraphQLResolverMap };
 
-export interface SubgraphModule<TContext> {
+export interface SubgraphServerOptions<TContext> {
   /** The subgraph's name in the supergraph. */
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<TContext>;
-}
-
-export interface SubgraphServerOptions<TContext> extends SubgraphModule<TContext> {
+  /** Resolvers typed by the subgraph (its generated `Resolvers`); checked against the SDL there. */
+  resolvers: object;
   /** Builds the per-request context (viewer, loaders); may throw UNAUTHENTICATED. */
   context: (req: IncomingMessage) => Promise<TContext>;
   logger: Logger;
@@ -48,7 +45,7 @@ export async function startSubgraphServer<TContext extends object>(
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const apollo = new ApolloServer<TContext>({
-    // buildSubgraphSchema types resolvers with an unknown context; ours are typed by the caller.
+    // buildSubgraphSchema types resolvers loosely; ours are typed from the SDL by codegen.
     schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -1,5 +1,5 @@
-import DataLoader from 'dataloader';
-import { createGroupedLoader, createKeyedLoader, type Viewer } from '@plaza/common';
+import type DataLoader from 'dataloader';
+import { createCountLoader, createGroupedLoader, createKeyedLoader, type RequestIdentity } from '@plaza/common';
 import type { Comments } from './domain/comments.js';
 import type { Posts } from './domain/posts.js';
 import type { CommentRow, ContentStore, PostRow } from './store.js';
@@ -19,19 +19,10 @@ export interface ContentLoaders {
   firstReplies(perRoot: number): DataLoader<string, CommentRow[]>;
 }
 
-export interface ContentContext {
-  viewer: Viewer | null;
-  clientIp: string;
+export interface ContentContext extends RequestIdentity {
   posts: Posts;
   comments: Comments;
   loaders: ContentLoaders;
-}
-
-function createCountLoader(fetch: (keys: readonly string[]) => Promise<{ key: string; count: number }[]>) {
-  return new DataLoader<string, number>(async (keys) => {
-    const counts = new Map((await fetch(keys)).map((r) => [r.key, r.count]));
-    return keys.map((k) => counts.get(k) ?? 0);
-  });
 }
 
 export function createLoaders(store: ContentStore): ContentLoaders {

@@ -1,9 +1,3 @@
-import { createLogger, runMain } from '@plaza/common';
-import { loadConfig } from './environment.js';
-import { startContent } from './service.js';
+import { content } from './subgraph.js';
 
-const logger = createLogger('content');
-runMain(logger, async () => {
-  const server = await startContent(loadConfig());
-  return server.close;
-});
+content.main();

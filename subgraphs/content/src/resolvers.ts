@@ -1,20 +1,18 @@
-import { DateTimeScalar, emptyConnection, isId, pageSize, parseId, requireViewer, toConnection, type GraphQLResolverMap } from '@plaza/common';
+import { DateTimeScalar, emptyConnection, errors, isId, pageSize, parseId, requireViewer, toConnection } from '@plaza/common';
+import type { Resolvers } from './__generated__/resolvers.js';
 import { replyCursor } from './domain/comments.js';
 import { normalizeTag } from './domain/validation.js';
 import { canSeePost, canSeePostAuthor } from './domain/visibility.js';
 import type { ContentContext } from './context.js';
-import type { CommentRow, PostRow } from './store.js';
+import type { PostRow } from './store.js';
 
-interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-}
-
-interface TagRef {
+/** A tag as resolvers pass it around: its normalised name. */
+export interface TagRef {
   name: string;
 }
 
-interface UserRef {
+/** A user this subgraph knows by id only (identity owns the rest). */
+export interface UserRef {
   id: string;
 }
 
@@ -28,39 +26,35 @@ async function visiblePost(ctx: ContentContext, id: string): Promise<PostRow | n
   return post && canSeePost(post, viewerId(ctx)) ? post : null;
 }
 
-export const resolvers: GraphQLResolverMap<ContentContext> = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    post: (_: unknown, { id }: { id: string }, ctx: ContentContext) => visiblePost(ctx, parseId(id, 'id')),
-    posts: (_: unknown, args: PageArgs & { tag?: string | null; authorId?: string | null }, ctx: ContentContext) =>
+    post: (_, { id }, ctx) => visiblePost(ctx, parseId(id, 'id')),
+    posts: (_, args, ctx) =>
       ctx.posts.list(args),
-    tag: async (_: unknown, { name }: { name: string }, ctx: ContentContext) => {
+    tag: async (_, { name }, ctx) => {
       const tag = normalizeTag(name);
       if (tag === null) return null;
       return (await ctx.loaders.postCountByTag.load(tag)) > 0 ? { name: tag } : null;
     },
-    viewerDrafts: (_: unknown, args: PageArgs, ctx: ContentContext) => ctx.posts.drafts(requireViewer(ctx), args),
+    viewerDrafts: (_, args, ctx) => ctx.posts.drafts(requireViewer(ctx), args),
   },
   Mutation: {
-    createPost: (_: unknown, { input }: { input: unknown }, ctx: ContentContext) =>
+    createPost: (_, { input }, ctx) =>
       ctx.posts.create(requireViewer(ctx), input),
-    updatePost: (_: unknown, { id, input }: { id: string; input: unknown }, ctx: ContentContext) => {
+    updatePost: (_, { id, input }, ctx) => {
       const viewer = requireViewer(ctx);
       return ctx.posts.update(viewer, parseId(id, 'id'), input);
     },
-    publishPost: (_: unknown, { id }: { id: string }, ctx: ContentContext) => {
+    publishPost: (_, { id }, ctx) => {
       const viewer = requireViewer(ctx);
       return ctx.posts.publish(viewer, parseId(id, 'id'));
     },
-    deletePost: (_: unknown, { id }: { id: string }, ctx: ContentContext) => {
+    deletePost: (_, { id }, ctx) => {
       const viewer = requireViewer(ctx);
       return ctx.posts.remove(viewer, parseId(id, 'id'));
     },
-    addComment: (
-      _: unknown,
-      { input }: { input: { postId: string; parentId?: string | null; body: string; anonymous?: boolean | null } },
-      ctx: ContentContext,
-    ) => {
+    addComment: (_, { input }, ctx) => {
       const viewer = requireViewer(ctx);
       return ctx.comments.add(viewer, {
         postId: parseId(input.postId, 'input.postId'),
@@ -69,38 +63,39 @@ export const resolvers: GraphQLResolverMap<ContentContext> = {
         anonymous: input.anonymous,
       });
     },
-    deleteComment: (_: unknown, { id }: { id: string }, ctx: ContentContext) => {
+    deleteComment: (_, { id }, ctx) => {
       const viewer = requireViewer(ctx);
       return ctx.comments.remove(viewer, parseId(id, 'id'));
     },
   },
   Post: {
-    __resolveReference: (ref: { id: string }, ctx: ContentContext) =>
+    __resolveReference: (ref, ctx) =>
       isId(ref.id) ? visiblePost(ctx, ref.id.toLowerCase()) : null,
-    tags: (post: PostRow): TagRef[] => post.tags.map((name) => ({ name })),
-    isAnonymous: (post: PostRow) => post.anonymous,
-    author: (post: PostRow, _: unknown, ctx: ContentContext) =>
+    tags: (post) => post.tags.map((name) => ({ name })),
+    isAnonymous: (post) => post.anonymous,
+    author: (post, _, ctx) =>
       canSeePostAuthor(post, viewerId(ctx)) ? userRef(post.authorId) : null,
-    viewerIsAuthor: (post: PostRow, _: unknown, ctx: ContentContext) => post.authorId === viewerId(ctx),
-    comments: (post: PostRow, args: PageArgs, ctx: ContentContext) => ctx.comments.roots(post.id, args),
+    viewerIsAuthor: (post, _, ctx) => post.authorId === viewerId(ctx),
+    comments: (post, args, ctx) => ctx.comments.roots(post.id, args),
   },
   Comment: {
     /** A comment exists for a viewer exactly when its post does. */
-    __resolveReference: async (ref: { id: string }, ctx: ContentContext) => {
+    __resolveReference: async (ref, ctx) => {
       if (!isId(ref.id)) return null;
       const comment = await ctx.loaders.commentById.load(ref.id.toLowerCase());
       return comment && (await visiblePost(ctx, comment.postId)) ? comment : null;
     },
-    post: (comment: CommentRow, _: unknown, ctx: ContentContext) => visiblePost(ctx, comment.postId),
-    body: (comment: CommentRow) => (comment.deletedAt ? '' : comment.body),
-    isDeleted: (comment: CommentRow) => comment.deletedAt !== null,
-    isAnonymous: (comment: CommentRow) => comment.anonymous,
-    author: (comment: CommentRow) => (comment.anonymous || comment.deletedAt ? null : userRef(comment.authorId)),
-    pseudonym: (comment: CommentRow) => (comment.anonymous && !comment.deletedAt ? comment.pseudonym : null),
-    viewerIsAuthor: (comment: CommentRow, _: unknown, ctx: ContentContext) => comment.authorId === viewerId(ctx),
-    parent: (comment: CommentRow, _: unknown, ctx: ContentContext) =>
+    // A comment is only reachable through its post, so its post is visible to whoever reads it.
+    post: async (comment, _, ctx) => (await visiblePost(ctx, comment.postId)) ?? Promise.reject(errors.notFound('Post')),
+    body: (comment) => (comment.deletedAt ? '' : comment.body),
+    isDeleted: (comment) => comment.deletedAt !== null,
+    isAnonymous: (comment) => comment.anonymous,
+    author: (comment) => (comment.anonymous || comment.deletedAt ? null : userRef(comment.authorId)),
+    pseudonym: (comment) => (comment.anonymous && !comment.deletedAt ? comment.pseudonym : null),
+    viewerIsAuthor: (comment, _, ctx) => comment.authorId === viewerId(ctx),
+    parent: (comment, _, ctx) =>
       comment.parentId ? ctx.loaders.commentById.load(comment.parentId) : null,
-    replies: async (comment: CommentRow, args: PageArgs, ctx: ContentContext) => {
+    replies: async (comment, args, ctx) => {
       const first = pageSize(args.first, 3);
       // Replies attach to their root: a reply's own list is always empty.
       if (comment.rootId !== null) return toConnection([], first, replyCursor);
@@ -108,24 +103,24 @@ export const resolvers: GraphQLResolverMap<ContentContext> = {
       const rows = await ctx.loaders.firstReplies(first + 1).load(comment.id);
       return toConnection(rows, first, replyCursor);
     },
-    replyCount: (comment: CommentRow) => (comment.rootId === null ? comment.replyCount : 0),
+    replyCount: (comment) => (comment.rootId === null ? comment.replyCount : 0),
   },
   Tag: {
-    __resolveReference: (ref: TagRef) => {
+    __resolveReference: (ref) => {
       const name = normalizeTag(ref.name);
       return name === null ? null : { name };
     },
-    postCount: (tag: TagRef, _: unknown, ctx: ContentContext) => ctx.loaders.postCountByTag.load(tag.name),
-    posts: (tag: TagRef, args: PageArgs, ctx: ContentContext) => ctx.posts.list({ ...args, tag: tag.name }),
+    postCount: (tag, _, ctx) => ctx.loaders.postCountByTag.load(tag.name),
+    posts: (tag, args, ctx) => ctx.posts.list({ ...args, tag: tag.name }),
   },
   User: {
-    __resolveReference: (ref: UserRef) => ({ id: ref.id }),
-    posts: (user: UserRef, args: PageArgs, ctx: ContentContext) => {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    posts: (user, args, ctx) => {
       if (isId(user.id)) return ctx.posts.list({ ...args, authorId: user.id });
       pageSize(args.first);
       return emptyConnection();
     },
-    postCount: (user: UserRef, _: unknown, ctx: ContentContext) =>
+    postCount: (user, _, ctx) =>
       isId(user.id) ? ctx.loaders.postCountByAuthor.load(user.id.toLowerCase()) : 0,
   },
 };

@@ -1,11 +1,10 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { createOutboxWriter, type Pool } from '@plaza/common';
+import { createStoreBase, type Pool, type StoreDb, type StoreTx } from '@plaza/common';
 import * as schema from './db/schema.js';
 import { comments, outbox, posts, postTags, pseudonyms, type CommentRow, type PostRow } from './db/schema.js';
 
-export type ContentDb = NodePgDatabase<typeof schema>;
-export type ContentTx = Parameters<Parameters<ContentDb['transaction']>[0]>[0];
+export type ContentDb = StoreDb<typeof schema>;
+export type ContentTx = StoreTx<typeof schema>;
 type Db = ContentDb | ContentTx;
 
 export type { CommentRow, PostRow };
@@ -32,14 +31,15 @@ const uuidParam = (id: string) => sql`${id}::uuid`;
 
 const postColumns = getTableColumns(posts);
 
-/** Every read and write of the content schema. */
-/** `onEventsCommitted` runs after a transaction that wrote events commits (to wake the outbox relay). */
-export function createContentStore(pool: Pool, onEventsCommitted: () => void = () => {}) {
-  const db: ContentDb = drizzle(pool, { schema });
-  const events = createOutboxWriter<ContentTx>({ table: outbox, transaction: (fn) => db.transaction(fn), onCommit: onEventsCommitted });
+/**
+ * Every read and write of the content schema. `onEventsCommitted` runs after a transaction that
+ * wrote events commits (to wake the outbox relay).
+ */
+export function createContentStore(pool: Pool, onEventsCommitted?: () => void) {
+  const { db, transaction, enqueue } = createStoreBase({ pool, schema, outbox, onEventsCommitted });
 
   return {
-    transaction: events.transaction,
+    transaction,
 
     // ------------------------------------------------------------------ posts
 
@@ -290,7 +290,7 @@ export function createContentStore(pool: Pool, onEventsCommitted: () => void = (
       await tx.insert(pseudonyms).values(row);
     },
 
-    enqueue: events.enqueue,
+    enqueue,
   };
 }
 

@@ -1,11 +1,9 @@
 import type DataLoader from 'dataloader';
-import { createKeyedLoader, type Viewer } from '@plaza/common';
+import { createKeyedLoader, type RequestIdentity } from '@plaza/common';
 import type { Accounts } from './domain/accounts.js';
 import type { IdentityStore, UserRow } from './store.js';
 
-export interface IdentityContext {
-  viewer: Viewer | null;
-  clientIp: string;
+export interface IdentityContext extends RequestIdentity {
   accounts: Accounts;
   store: IdentityStore;
   loaders: { userById: DataLoader<string, UserRow | null> };

@@ -1,4 +1,1 @@
-export { name, startIdentity } from './service.js';
-export { typeDefs } from './schema.js';
-export { resolvers } from './resolvers.js';
-export { loadConfig, type IdentityConfig } from './environment.js';
+export { identity } from './subgraph.js';

@@ -1,41 +1,27 @@
-import { DateTimeScalar, isId, parseId, requireViewer, type GraphQLResolverMap } from '@plaza/common';
+import { DateTimeScalar, isId, parseId, requireViewer } from '@plaza/common';
+import type { Resolvers } from './__generated__/resolvers.js';
 import { UsernameSchema } from './domain/validation.js';
-import type { IdentityContext } from './context.js';
-import type { UserRow } from './store.js';
 
-interface Args<T> {
-  input: T;
-}
-
-export const resolvers: GraphQLResolverMap<IdentityContext> = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    viewer: (_: unknown, __: unknown, ctx: IdentityContext) => (ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.userId) : null),
-    user: (_: unknown, { id }: { id: string }, ctx: IdentityContext) => ctx.loaders.userById.load(parseId(id, 'id')),
-    userByUsername: (_: unknown, { username }: { username: string }, ctx: IdentityContext) => {
+    viewer: (_, __, ctx) => (ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.userId) : null),
+    user: (_, { id }, ctx) => ctx.loaders.userById.load(parseId(id, 'id')),
+    userByUsername: (_, { username }, ctx) => {
       const parsed = UsernameSchema.safeParse(username);
       return parsed.success ? ctx.store.userByUsername(parsed.data) : null;
     },
   },
   Mutation: {
-    register: (_: unknown, { input }: Args<unknown>, ctx: IdentityContext) => ctx.accounts.register(input),
-    login: (_: unknown, { input }: Args<{ username: string; password: string }>, ctx: IdentityContext) =>
-      ctx.accounts.login(input, ctx.clientIp),
-    refreshToken: (_: unknown, { refreshToken }: { refreshToken: string }, ctx: IdentityContext) =>
-      ctx.accounts.refresh(refreshToken),
-    logout: (_: unknown, { refreshToken }: { refreshToken?: string | null }, ctx: IdentityContext) =>
-      ctx.accounts.logout(ctx.viewer, refreshToken),
-    updateProfile: (_: unknown, { input }: Args<unknown>, ctx: IdentityContext) =>
-      ctx.accounts.updateProfile(requireViewer(ctx), input),
-    changePassword: (
-      _: unknown,
-      { oldPassword, newPassword }: { oldPassword: string; newPassword: string },
-      ctx: IdentityContext,
-    ) => ctx.accounts.changePassword(requireViewer(ctx), oldPassword, newPassword, ctx.clientIp),
+    register: (_, { input }, ctx) => ctx.accounts.register(input),
+    login: (_, { input }, ctx) => ctx.accounts.login(input, ctx.clientIp),
+    refreshToken: (_, { refreshToken }, ctx) => ctx.accounts.refresh(refreshToken),
+    logout: (_, { refreshToken }, ctx) => ctx.accounts.logout(ctx.viewer, refreshToken),
+    updateProfile: (_, { input }, ctx) => ctx.accounts.updateProfile(requireViewer(ctx), input),
+    changePassword: (_, { oldPassword, newPassword }, ctx) =>
+      ctx.accounts.changePassword(requireViewer(ctx), oldPassword, newPassword, ctx.clientIp),
   },
   User: {
-    __resolveReference: (ref: { id: string }, ctx: IdentityContext) =>
-      isId(ref.id) ? ctx.loaders.userById.load(ref.id.toLowerCase()) : null,
-    avatarUrl: (user: UserRow) => user.avatarUrl,
+    __resolveReference: (ref, ctx) => (isId(ref.id) ? ctx.loaders.userById.load(ref.id.toLowerCase()) : null),
   },
 };

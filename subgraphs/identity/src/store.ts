@@ -1,11 +1,10 @@
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { createOutboxWriter, newId, PG_UNIQUE_VIOLATION, pgErrorCode, errors, type Pool } from '@plaza/common';
+import { createStoreBase, newId, PG_UNIQUE_VIOLATION, pgErrorCode, errors, type Pool, type StoreDb, type StoreTx } from '@plaza/common';
 import * as schema from './db/schema.js';
 import { outbox, refreshTokens, sessions, users, type UserRow } from './db/schema.js';
 
-export type IdentityDb = NodePgDatabase<typeof schema>;
-export type IdentityTx = Parameters<Parameters<IdentityDb['transaction']>[0]>[0];
+export type IdentityDb = StoreDb<typeof schema>;
+export type IdentityTx = StoreTx<typeof schema>;
 type Db = IdentityDb | IdentityTx;
 
 export type { UserRow };
@@ -19,14 +18,15 @@ export interface RefreshTokenState {
   sessionRevokedAt: Date | null;
 }
 
-/** Every read and write of the identity schema. */
-/** `onEventsCommitted` runs after a transaction that wrote events commits (to wake the outbox relay). */
-export function createIdentityStore(pool: Pool, onEventsCommitted: () => void = () => {}) {
-  const db: IdentityDb = drizzle(pool, { schema });
-  const events = createOutboxWriter<IdentityTx>({ table: outbox, transaction: (fn) => db.transaction(fn), onCommit: onEventsCommitted });
+/**
+ * Every read and write of the identity schema. `onEventsCommitted` runs after a transaction that
+ * wrote events commits (to wake the outbox relay).
+ */
+export function createIdentityStore(pool: Pool, onEventsCommitted?: () => void) {
+  const { db, transaction, enqueue } = createStoreBase({ pool, schema, outbox, onEventsCommitted });
 
   return {
-    transaction: events.transaction,
+    transaction,
 
     usersByIds: (ids: readonly string[]) => db.select().from(users).where(inArray(users.id, [...ids])),
 
@@ -122,7 +122,7 @@ export function createIdentityStore(pool: Pool, onEventsCommitted: () => void = 
       return rows.map((r) => r.id);
     },
 
-    enqueue: events.enqueue,
+    enqueue,
   };
 }
 
