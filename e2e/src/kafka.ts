@@ -48,8 +48,9 @@ export async function watchEvents(topic: string, opts: { from?: TopicOffsets } =
   const events: DecodedEvent[] = [];
   const waiters = new Set<{ predicate: (e: DecodedEvent) => boolean; resolve: (e: DecodedEvent) => void }>();
   await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      if (BigInt(message.offset) < (ends.get(partition) ?? 0n) || !message.value) return;
+    // kafkajs awaits the handler; this one has nothing to wait for.
+    eachMessage: ({ partition, message }) => {
+      if (BigInt(message.offset) < (ends.get(partition) ?? 0n) || !message.value) return Promise.resolve();
       const event = decodeEvent(message.value);
       events.push(event);
       for (const w of waiters) {
@@ -58,6 +59,7 @@ export async function watchEvents(topic: string, opts: { from?: TopicOffsets } =
           w.resolve(event);
         }
       }
+      return Promise.resolve();
     },
   });
   return {

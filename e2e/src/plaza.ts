@@ -56,7 +56,7 @@ export async function startPlaza(opts: PlazaOptions = {}): Promise<Plaza> {
         ...opts.gatewayEnv,
       }),
     );
-    started.unshift(gateway.close);
+    started.unshift(() => gateway.close());
     return {
       url: gateway.url,
       wsUrl: gateway.wsUrl,

@@ -46,10 +46,10 @@ export function wsRequest<T>(client: Client, query: string, variables?: Record<s
       { query, ...(variables ? { variables } : {}) },
       {
         next: (value) => {
-          result = value as typeof result;
+          result = value;
         },
         error: (err) => {
-          if (Array.isArray(err)) resolve({ errors: err as { message: string }[] });
+          if (Array.isArray(err)) resolve({ errors: err });
           else reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
         },
         complete: () => resolve(result ?? {}),

@@ -9,7 +9,7 @@ export type { Kafka, Producer };
 function kafkaLogCreator(logger: Logger): logCreator {
   return () => ({ level, log }) => {
     const { message, ...extra } = log;
-    const fields = { ...extra, kafka: log.logger };
+    const fields: Record<string, unknown> = { ...extra, kafka: log.logger };
     if (level === logLevel.ERROR) logger.warn(fields, `kafka: ${message}`);
     else if (level === logLevel.WARN) logger.debug(fields, `kafka: ${message}`);
   };

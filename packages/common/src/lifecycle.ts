@@ -43,13 +43,14 @@ export function runMain(logger: Logger, main: () => Promise<Closer>): void {
 
 /** Runs closers in order, each even if an earlier one failed; rethrows the first failure. */
 export async function closeAll(closers: readonly Closer[]): Promise<void> {
-  let first: unknown;
+  const failures: unknown[] = [];
   for (const close of closers) {
     try {
       await close();
     } catch (err) {
-      first ??= err;
+      failures.push(err);
     }
   }
-  if (first !== undefined) throw first;
+  const [first] = failures;
+  if (first !== undefined) throw first instanceof Error ? first : new Error('closing failed', { cause: first });
 }

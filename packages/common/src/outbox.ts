@@ -66,7 +66,7 @@ export function createOutboxWriter<Tx extends Pick<AnyPgDatabase, 'insert'>>(opt
 }) {
   const wrote = new WeakSet<Tx>();
   return {
-    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    transaction: async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
       let used: Tx | undefined;
       const result = await opts.transaction((tx) => {
         used = tx;
@@ -75,7 +75,7 @@ export function createOutboxWriter<Tx extends Pick<AnyPgDatabase, 'insert'>>(opt
       if (used && wrote.has(used)) opts.onCommit();
       return result;
     },
-    async enqueue(tx: Tx, events: readonly OutgoingEvent[]): Promise<void> {
+    enqueue: async (tx: Tx, events: readonly OutgoingEvent[]): Promise<void> => {
       await enqueueEvents(tx, opts.table, events);
       if (events.length > 0) wrote.add(tx);
     },

@@ -73,7 +73,7 @@ export interface ServiceRuntime {
   verifier: TokenVerifier;
   requestIdentity(req: IncomingMessage): Promise<RequestIdentity>;
   readiness(): Promise<Record<string, boolean>>;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -98,8 +98,9 @@ export async function createServiceRuntime(cfg: RuntimeConfig, logger: Logger): 
       await runMigrations(pool, { schema: cfg.postgres.schema, migrationsFolder: cfg.postgres.migrationsFolder });
     }
     const redis = createRedis(cfg.redis.url, `plaza-${cfg.name}`, logger);
-    opened.unshift(async () => {
+    opened.unshift(() => {
       redis.disconnect();
+      return Promise.resolve();
     });
     const verifier = await createTokenVerifier({
       publicKeyPem,

@@ -34,7 +34,7 @@ export interface SubgraphServerOptions<TContext> {
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Serves one subgraph over HTTP at /graphql with /healthz and /readyz. */

@@ -20,17 +20,17 @@ import { startSubgraphServer, type RunningServer } from './server.js';
 /** Background work of a subgraph process (a Kafka consumer, say): started after the server listens. */
 export interface Worker {
   name: string;
-  start(): Promise<void>;
+  start: () => Promise<void>;
   /** Finishes what is in hand (a consumer commits its batch) and stops. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
   /** For /readyz; absent means always ready. */
-  ready?(): boolean;
+  ready?: () => boolean;
 }
 
 /** What a subgraph's `wire` returns: how to build a request's context, and its background work. */
 export interface SubgraphWiring<TContext> {
   /** The whole per-request context from the request's viewer and client address. */
-  context(identity: RequestIdentity): TContext;
+  context: (identity: RequestIdentity) => TContext;
   workers?: readonly Worker[];
 }
 

@@ -39,15 +39,16 @@ async function collect(keys: Set<string>, expected: number, timeoutMs = 20_000):
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`saw ${seen.length} of ${expected} messages`)), timeoutMs);
     void consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         const key = message.key?.toString();
-        if (!key || !keys.has(key) || !message.value) return;
+        if (!key || !keys.has(key) || !message.value) return Promise.resolve();
         seen.push(decodeEvent(message.value).envelope.id);
         if (seen.length >= expected) {
           clearTimeout(timer);
           // Give duplicates, if any, a moment to show up.
           setTimeout(resolve, 500);
         }
+        return Promise.resolve();
       },
     });
   });
@@ -126,7 +127,7 @@ describe('outbox writer', () => {
     });
     expect(commits).toBe(1);
 
-    await writer.transaction(async () => 'no events');
+    await writer.transaction(() => Promise.resolve('no events'));
     expect(commits).toBe(1);
 
     await expect(

@@ -11,7 +11,7 @@ describe('keyset cursors', () => {
   it('refuse a cursor of another list, a malformed one and garbage with BAD_USER_INPUT', () => {
     const other = encodeTimeIdCursor('comments', new Date(), '01a20600-75c0-73eb-bd15-a1915b0a72cf');
     for (const bad of [other, 'garbage', '', Buffer.from('[1,"posts","x","y"]').toString('base64url')]) {
-      expect(() => decodeTimeIdCursor('posts', bad)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+      expect(() => decodeTimeIdCursor('posts', bad)).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }) as Error);
     }
   });
 });
@@ -25,7 +25,7 @@ describe('pageSize', () => {
 
   it('refuses more than 100 or a negative number with BAD_USER_INPUT', () => {
     for (const n of [101, -1]) {
-      expect(() => pageSize(n)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'first' }) }));
+      expect(() => pageSize(n)).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }) as Error);
     }
   });
 });

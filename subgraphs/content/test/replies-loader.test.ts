@@ -16,7 +16,8 @@ function recordStatements(p: Pool): void {
   const original = p.query.bind(p) as (...args: unknown[]) => unknown;
   const recording = (...args: unknown[]): unknown => {
     const first = args[0];
-    statements.push(typeof first === 'string' ? first : String((first as { text?: unknown }).text ?? ''));
+    const text = typeof first === 'string' ? first : (first as { text?: unknown }).text;
+    statements.push(typeof text === 'string' ? text : '');
     return original(...args);
   };
   p.query = recording as unknown as Pool['query'];
