@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: every test, against real Postgres, Redis and Kafka (started if needed).
-# 1. typecheck every package; 2. all test projects (unit, schema, end-to-end), in parallel
-# files; 3. the fault suite alone (it stops and restarts the Kafka broker); 4. one summary line.
+# 1. typecheck and lint every package; 2. all test projects (unit, schema and generated-file
+# checks, gateway, end-to-end), in parallel files; 3. the fault suite alone (it stops and restarts
+# the Kafka broker); 4. one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # Tests get their own database (created if missing), so `npm start`'s demo data stays readable.
@@ -13,7 +14,7 @@ mkdir -p .plaza/test-results
 rm -f .plaza/test-results/*.json
 
 status=0
-npx turbo run typecheck --output-logs=errors-only || status=1
+npx turbo run typecheck lint --output-logs=errors-only || status=1
 npx vitest run --reporter=default --reporter=json --outputFile.json=.plaza/test-results/main.json "$@" || status=1
 if [ $# -eq 0 ]; then
   (cd e2e && npx vitest run --config vitest.faults.config.ts --reporter=default --reporter=json \
