@@ -8,6 +8,7 @@ export * from './db.js';
 export * from './redis.js';
 export * from './kafka.js';
 export * from './outbox.js';
+export * from './consumer.js';
 export * from './keys.js';
 export * from './auth.js';
 export * from './rate-limit.js';

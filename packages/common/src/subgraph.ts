@@ -5,6 +5,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
 import { envInt, parseEnv, SubgraphEnvShape } from './env.js';
+import type { SqlExecutor } from './consumer.js';
 import { closeAll, runMain, type Closer } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import {
@@ -16,6 +17,9 @@ import {
   type SubgraphEnv,
 } from './runtime.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
+
+/** Empties what one consumer built (its tables), inside the replay's transaction. */
+export type ProjectionReset = (tx: SqlExecutor) => Promise<void>;
 
 /** Background work of a subgraph process (a Kafka consumer, say): started after the server listens. */
 export interface Worker {
@@ -64,6 +68,11 @@ export interface SubgraphDefinition<TShape extends z.ZodRawShape, TSettings, TCo
   settings?(env: EnvOf<TShape>): TSettings;
   /** The private key a subgraph signs with (identity only): the verification key derives from it. */
   signingKey?(settings: TSettings): string | undefined;
+  /**
+   * The subgraph's rebuildable projections, by consumer name: how to empty what a consumer built,
+   * so `npm run replay -- <subgraph> <consumer>` can rebuild it from the topics' beginning.
+   */
+  projections?: Record<string, ProjectionReset>;
   /** Builds the subgraph's domain on its runtime (stores, domain modules, consumers). */
   wire(deps: { runtime: ServiceRuntime; settings: TSettings; logger: Logger }): SubgraphWiring<TContext> | Promise<SubgraphWiring<TContext>>;
 }
@@ -80,6 +89,7 @@ export interface Subgraph<TSettings = unknown> {
   mainPath: string;
   typeDefs: DocumentNode;
   resolvers: object;
+  projections: Record<string, ProjectionReset>;
   /** Reads and validates the environment (defaults filled in); throws ConfigError on bad input. */
   loadConfig(source?: NodeJS.ProcessEnv): SubgraphConfig<TSettings>;
   /** Starts the subgraph with a configuration; the result stops it (and everything it opened). */
@@ -171,6 +181,7 @@ export function defineSubgraph<
     mainPath: join(srcDir, 'main.ts'),
     typeDefs,
     resolvers: def.resolvers,
+    projections: def.projections ?? {},
     loadConfig,
     startWith,
     start: (source) => startWith(loadConfig(source)),

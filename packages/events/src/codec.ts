@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EVENTS, isEventType, type EventData, type EventType } from './catalog.js';
+import { EVENTS, isEventType, type EventData, type EventType } from './catalog/index.js';
 import { EVENT_HEADERS, EventEnvelopeSchema, type EventEnvelope } from './envelope.js';
 import type { Topic } from './topics.js';
 

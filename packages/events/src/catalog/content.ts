@@ -1,32 +1,9 @@
 import { z } from 'zod';
-import { TOPICS, type Topic } from './topics.js';
+import { TOPICS } from '../topics.js';
+import { defineEvent, id, timestamp } from './define.js';
 
-const id = z.string().min(1);
-const timestamp = z.iso.datetime({ offset: true });
 const visibility = z.enum(['PUBLIC', 'PRIVATE']);
 const status = z.enum(['DRAFT', 'PUBLISHED']);
-
-interface EventDefinition<S extends z.ZodType> {
-  type: string;
-  version: number;
-  topic: Topic;
-  schema: S;
-  /** The Kafka message key: the aggregate id, so an aggregate's events stay in order. */
-  key: (data: z.infer<S>) => string;
-}
-
-function defineEvent<S extends z.ZodType>(def: EventDefinition<S>): EventDefinition<S> {
-  return def;
-}
-
-const UserSnapshotSchema = z.object({
-  userId: id,
-  username: z.string(),
-  displayName: z.string(),
-  bio: z.string(),
-  avatarUrl: z.string().nullable(),
-  createdAt: timestamp,
-});
 
 /**
  * A post as the other subgraphs need it. `authorId` is null for anonymous posts: an anonymous
@@ -60,22 +37,8 @@ const CommentSnapshotSchema = z.object({
   createdAt: timestamp,
 });
 
-/** Every event Plaza publishes, by type. Past tense: something that happened. */
-export const EVENTS = {
-  'user.registered': defineEvent({
-    type: 'user.registered',
-    version: 1,
-    topic: TOPICS.users,
-    schema: UserSnapshotSchema,
-    key: (d) => d.userId,
-  }),
-  'user.updated': defineEvent({
-    type: 'user.updated',
-    version: 1,
-    topic: TOPICS.users,
-    schema: UserSnapshotSchema.extend({ updatedAt: timestamp }),
-    key: (d) => d.userId,
-  }),
+/** content's events: `post.*` and `comment.*` on the posts topic, keyed by post id. */
+export const CONTENT_EVENTS = {
   /**
    * A post was published, once per post (`publishPost`, or `createPost` with publish). A PRIVATE
    * one is still its author's alone. Drafts are the author's own: no event until published.
@@ -130,10 +93,3 @@ export const EVENTS = {
     key: (d) => d.postId,
   }),
 } as const;
-
-export type EventType = keyof typeof EVENTS;
-export type EventData<T extends EventType> = z.infer<(typeof EVENTS)[T]['schema']>;
-
-export function isEventType(type: string): type is EventType {
-  return Object.hasOwn(EVENTS, type);
-}
