@@ -29,6 +29,8 @@ export interface SubgraphServerOptions<TContext> {
   host?: string;
   /** Largest accepted request body. Default 1 MB. */
   bodyLimit?: string;
+  /** Schema introspection (development only; the gateway never needs it, it has the supergraph). */
+  introspection: boolean;
 }
 
 export interface RunningServer {
@@ -54,6 +56,8 @@ export async function startSubgraphServer<TContext extends object>(
       ApolloServerPluginInlineTraceDisabled(),
     ],
     includeStacktraceInErrorResponses: false,
+    // Set from the subgraph's configuration, not from Apollo's own reading of NODE_ENV.
+    introspection: opts.introspection,
     // runMain owns shutdown (drain, stop consumers, close pools); Apollo's own signal handlers
     // would race it and leave the process hanging.
     stopOnTerminationSignals: false,

@@ -152,6 +152,7 @@ export function defineSubgraph<
         logger,
         port: config.server.port,
         host: config.server.host,
+        introspection: !config.runtime.production,
         readiness: async () => ({
           ...(await runtime.readiness()),
           ...Object.fromEntries(workers.filter((w) => w.ready).map((w) => [w.name, w.ready?.() ?? true])),
