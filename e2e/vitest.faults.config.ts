@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import '../test-env.js';
 
 /** Fault tests stop and start shared infrastructure (the Kafka broker): one file at a time, alone. */
 export default defineConfig({

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   console.log(`
   Plaza is up: ${origin}/graphql   (Apollo Sandbox: open it in a browser)
   WebSocket (graphql-ws): ws://localhost:${GATEWAY_PORT}/graphql
+  Offline explorer (GraphiQL, no internet needed): ${origin}/explorer
   Demo accounts (password "${seeded.password}"): ${seeded.usernames.join(', ')}
   Ctrl-C stops everything.
 `);

@@ -20,6 +20,17 @@ export const revocationKeys = {
   session: (sid: string) => `auth:revoked:sid:${sid}`,
 };
 
+/** Verified tokens remembered per process (their claims, a few hundred bytes each). */
+const VERIFIED_TOKENS_MAX = 5_000;
+
+interface Claims {
+  sub: string;
+  jti: string;
+  sid: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
 export interface TokenVerifier {
   /** Verifies a bearer token; throws UNAUTHENTICATED when invalid, expired or revoked. */
   verify(token: string): Promise<Viewer>;
@@ -37,8 +48,21 @@ export async function createTokenVerifier(opts: {
   redis: Redis;
 }): Promise<TokenVerifier> {
   const key = await importSPKI(opts.publicKeyPem, ACCESS_TOKEN_ALG);
+  /**
+   * Claims of tokens whose signature, issuer and audience were verified, by token. A client sends
+   * the same token with every request for its lifetime (and the gateway forwards it to every
+   * subgraph of a plan), so the signature is checked once per process; expiry is checked on every
+   * use, and revocation is always asked of Redis. Bounded: the oldest entry goes first.
+   */
+  const verified = new Map<string, Claims>();
 
-  async function verify(token: string): Promise<Viewer> {
+  async function claimsOf(token: string): Promise<Claims> {
+    const cached = verified.get(token);
+    if (cached) {
+      if (cached.exp * 1000 > Date.now()) return cached;
+      verified.delete(token);
+      throw errors.invalidToken('The access token has expired.');
+    }
     let payload;
     try {
       ({ payload } = await jwtVerify(token, key, {
@@ -54,6 +78,17 @@ export async function createTokenVerifier(opts: {
     if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
       throw errors.invalidToken();
     }
+    const claims = { sub, jti, sid, exp };
+    if (verified.size >= VERIFIED_TOKENS_MAX) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, claims);
+    return claims;
+  }
+
+  async function verify(token: string): Promise<Viewer> {
+    const { sub, jti, sid, exp } = await claimsOf(token);
     let revoked: number;
     try {
       revoked = await opts.redis.exists(revocationKeys.token(jti), revocationKeys.session(sid));

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -31,7 +31,15 @@ export interface SubgraphServerOptions<TContext> {
   bodyLimit?: string;
   /** Schema introspection (development only; the gateway never needs it, it has the supergraph). */
   introspection: boolean;
+  /**
+   * Serves more on the same port and path before listening (messaging's graphql-ws for its
+   * subscriptions), with the subgraph's executable schema. Its closer runs first at close.
+   */
+  attach?: SubgraphAttachment;
 }
+
+/** Extra protocols on a subgraph's HTTP server: attached before it listens, closed before it drains. */
+export type SubgraphAttachment = (target: { httpServer: Server; schema: GraphQLSchema; path: string }) => () => Promise<void>;
 
 export interface RunningServer {
   url: string;
@@ -46,9 +54,10 @@ export async function startSubgraphServer<TContext extends object>(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // buildSubgraphSchema types resolvers loosely; ours are typed from the SDL by codegen.
+  const schema = buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<TContext>({
-    // buildSubgraphSchema types resolvers loosely; ours are typed from the SDL by codegen.
-    schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }),
+    schema,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -82,6 +91,7 @@ export async function startSubgraphServer<TContext extends object>(
     expressMiddleware(apollo, { context: ({ req }) => opts.context(req) }),
   );
 
+  const detach = opts.attach?.({ httpServer, schema, path: '/graphql' });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
@@ -92,6 +102,9 @@ export async function startSubgraphServer<TContext extends object>(
   return {
     url,
     port,
-    close: () => apollo.stop(),
+    close: async () => {
+      await detach?.();
+      await apollo.stop();
+    },
   };
 }

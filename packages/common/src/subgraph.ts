@@ -16,7 +16,7 @@ import {
   type ServiceRuntime,
   type SubgraphEnv,
 } from './runtime.js';
-import { startSubgraphServer, type RunningServer } from './server.js';
+import { startSubgraphServer, type RunningServer, type SubgraphAttachment } from './server.js';
 
 /** Empties what one consumer built (its tables), inside the replay's transaction. */
 export type ProjectionReset = (tx: SqlExecutor) => Promise<void>;
@@ -36,6 +36,8 @@ export interface SubgraphWiring<TContext> {
   /** The whole per-request context from the request's viewer and client address. */
   context: (identity: RequestIdentity) => TContext;
   workers?: readonly Worker[];
+  /** More protocols on the subgraph's port and path (messaging's graphql-ws). */
+  attach?: SubgraphAttachment;
 }
 
 /** A subgraph's parsed environment: every subgraph's variables, PORT, and its own. */
@@ -158,6 +160,7 @@ export function defineSubgraph<
           ...Object.fromEntries(workers.filter((w) => w.ready).map((w) => [w.name, w.ready?.() ?? true])),
         }),
         context: async (req) => wiring.context(await runtime.requestIdentity(req)),
+        attach: wiring.attach,
       });
       running.unshift(server.close);
       for (const worker of workers) {
