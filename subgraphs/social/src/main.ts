@@ -1,0 +1,3 @@
+import { social } from './subgraph.js';
+
+social.main();
