@@ -1,0 +1,2 @@
+export { search } from './subgraph.js';
+export { createTextAnalyzer, type TextAnalyzer } from './analysis/index.js';

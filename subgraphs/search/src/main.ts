@@ -1,0 +1,3 @@
+import { search } from './subgraph.js';
+
+search.main();
