@@ -1,0 +1,3 @@
+import { drizzleConfig } from '@plaza/common/drizzle-config';
+
+export default drizzleConfig('messaging');

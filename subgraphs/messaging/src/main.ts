@@ -1,0 +1,3 @@
+import { messaging } from './subgraph.js';
+
+messaging.main();
