@@ -42,11 +42,26 @@ describe('gateway over HTTP', () => {
     expect(data.__schema.queryType.name).toBe('Query');
   });
 
-  it('refuses a GET query without a CSRF preflight header', async () => {
-    const res = await fetch(`${plaza.url}?query=${encodeURIComponent('{ viewer { id } }')}`);
+  it("refuses another site's GET query without a CSRF preflight header", async () => {
+    // What a browser sends for a cross-site <img>/<script>/no-cors GET.
+    const crossSite = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' };
+    const res = await fetch(`${plaza.url}?query=${encodeURIComponent('{ viewer { id } }')}`, { headers: crossSite });
     expect(res.status).toBe(400);
-    const ok = await fetch(`${plaza.url}?query=${encodeURIComponent('{ viewer { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const ok = await fetch(`${plaza.url}?query=${encodeURIComponent('{ viewer { id } }')}`, {
+      headers: { ...crossSite, 'apollo-require-preflight': 'true' },
+    });
     expect(ok.status).toBe(200);
+  });
+
+  it('runs a GET query from a client that is not a browser page of another site', async () => {
+    const res = await fetch(`${plaza.url}?query=${encodeURIComponent('{ viewer { id } }')}`, { headers: { accept: 'application/graphql-response+json' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { viewer: null } });
+  });
+
+  it('refuses a POST a browser could send cross-site without a preflight', async () => {
+    const res = await fetch(plaza.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ viewer { id } }"}' });
+    expect(res.status).toBe(400);
   });
 
   it('joins fields of several subgraphs in one query', async () => {

@@ -19,8 +19,9 @@ export class PlazaDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const headers = request.http?.headers;
     if (!headers) return;
     // Health probes and schema loads have no client context.
-    if ('authorization' in context && context.authorization) headers.set('authorization', context.authorization);
-    if ('clientIp' in context && context.clientIp) headers.set(CLIENT_IP_HEADER, context.clientIp);
+    const { authorization, clientIp } = context as Partial<GatewayContext>;
+    if (authorization) headers.set('authorization', authorization);
+    if (clientIp) headers.set(CLIENT_IP_HEADER, clientIp);
   }
 
   /**

@@ -39,6 +39,27 @@ const GatewayEnvSchema = z.object({
   MAX_DIRECTIVES: envInt(50, 1),
   /** A subgraph fetch that takes longer fails with an error for its fields. */
   SUBGRAPH_TIMEOUT_MS: envInt(10_000, 100),
+  /**
+   * What runs query plans: `apollo` (stock @apollo/gateway), `plaza` (Plaza's executor), or
+   * `differential` (both on every operation, comparing their answers; for tests, not production).
+   */
+  GATEWAY_EXECUTOR: z.enum(['apollo', 'plaza', 'differential']).default('plaza'),
+  /** Differential mode: append every difference found to this JSON-lines file. */
+  GATEWAY_DIFFERENTIAL_REPORT: z.string().optional(),
+  /** Plaza's executor: share identical in-flight query fetches to a subgraph (same body and Authorization). */
+  GATEWAY_SUBGRAPH_DEDUP: envBool(true),
+  /** Plaza's executor: combine entity fetches to one subgraph that are ready together into one request. */
+  GATEWAY_COALESCE_FETCHES: envBool(true),
+  /** Share the answer of identical in-flight client requests (same document, variables and Authorization). */
+  GATEWAY_INBOUND_DEDUP: envBool(false),
+  /**
+   * Plaza's executor: plan with the query planner's `typeConditionedFetching` (entity fetches under
+   * an abstract type go only to the subgraphs of the matching types; no over-fetching). Plans
+   * stock Apollo cannot run: not with `differential`.
+   */
+  GATEWAY_TYPE_CONDITIONED_FETCHING: envBool(false),
+  /** Worker processes (node:cluster) sharing the port; 1 runs in the main process. */
+  GATEWAY_WORKERS: envInt(1, 1),
 });
 
 export interface GatewayConfig {
@@ -50,6 +71,8 @@ export interface GatewayConfig {
   /** Per-subgraph URL overrides by subgraph name (SUBGRAPH_URL_<NAME>, e.g. SUBGRAPH_URL_IDENTITY). */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  executor: { kind: 'apollo' | 'plaza' | 'differential'; differentialReport: string | undefined; subgraphDedup: boolean; coalesceFetches: boolean; inboundDedup: boolean; typeConditionedFetching: boolean };
+  workers: number;
   landingPage: boolean;
   introspection: boolean;
   limits: { depth: number; aliases: number; cost: number; tokens: number; directives: number };
@@ -64,6 +87,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
   for (const [key, value] of Object.entries(source)) {
     const m = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
     if (m?.[1] && value) subgraphUrls[m[1].toLowerCase()] = z.string().url().parse(value);
+  }
+  if (env.GATEWAY_TYPE_CONDITIONED_FETCHING && env.GATEWAY_EXECUTOR !== 'plaza') {
+    throw new Error('GATEWAY_TYPE_CONDITIONED_FETCHING needs GATEWAY_EXECUTOR=plaza (stock Apollo cannot run those plans)');
   }
   const origins = env.CORS_ORIGINS ?? (production ? '' : '*');
   return {
@@ -80,6 +106,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     supergraphPath: isAbsolute(env.SUPERGRAPH_PATH) ? env.SUPERGRAPH_PATH : join(repoRoot(), env.SUPERGRAPH_PATH),
     subgraphUrls,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    executor: {
+      kind: env.GATEWAY_EXECUTOR,
+      differentialReport: env.GATEWAY_DIFFERENTIAL_REPORT,
+      subgraphDedup: env.GATEWAY_SUBGRAPH_DEDUP,
+      coalesceFetches: env.GATEWAY_COALESCE_FETCHES,
+      inboundDedup: env.GATEWAY_INBOUND_DEDUP,
+      typeConditionedFetching: env.GATEWAY_TYPE_CONDITIONED_FETCHING,
+    },
+    workers: env.GATEWAY_WORKERS,
     landingPage: env.LANDING_PAGE ?? !production,
     introspection: env.INTROSPECTION ?? !production,
     limits: {

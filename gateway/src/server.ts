@@ -4,13 +4,10 @@ import type { AddressInfo } from 'node:net';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   clientIp,
   closeAll,
@@ -21,10 +18,13 @@ import {
   resolvePublicKey,
 } from '@plaza/common';
 import { contextFromHttp, type GatewayContext } from './context.js';
-import { PlazaDataSource } from './data-source.js';
+import { createGatewayFor, isPlazaGateway } from './executor-choice.js';
+import type { PlazaGateway } from './executor/gateway.js';
 import type { GatewayConfig } from './environment.js';
+import { createExplorer } from './explorer/index.js';
+import { csrfPrevention, legacyJsonStatusPlugin } from './http-spec.js';
 import { queryLimitRules } from './limits.js';
-import { createSubgraphFetcher } from './subgraph-fetch.js';
+import { createGatewaySubscriptions, type SubscriptionService } from './subscriptions/index.js';
 import { attachWebSocketServer } from './websocket.js';
 
 export interface RunningGateway {
@@ -33,6 +33,13 @@ export interface RunningGateway {
   /** ws://host:port/graphql */
   wsUrl: string;
   port: number;
+  /**
+   * Plaza's executor (plan cache, supergraph bundle, subgraph transport) when GATEWAY_EXECUTOR is
+   * `plaza` or `differential`: what federated subscriptions run their `rest` plans with.
+   */
+  planExecutor: PlazaGateway | undefined;
+  /** Federated subscriptions over graphql-ws (subscriptions/): their figures in `stats()`. */
+  subscriptions: SubscriptionService;
   close(): Promise<void>;
 }
 
@@ -52,24 +59,19 @@ function subgraphUrlFor(config: GatewayConfig, name: string, url: string | undef
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.logLevel);
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const redis = createRedis(config.redis.url, 'plaza-gateway');
+  const redis = createRedis(config.redis.url, 'plaza-gateway', logger);
   const verifier = await createTokenVerifier({
     publicKeyPem: resolvePublicKey({ production: config.production, home: config.home, publicKeyPem: config.auth.publicKeyPem }),
     issuer: config.auth.issuer,
     audience: config.auth.audience,
     redis,
   });
-  const fetcher = createSubgraphFetcher(config.subgraphTimeoutMs);
   const subgraphs = new Map<string, string>();
 
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    logger,
-    buildService: ({ name, url }) => {
-      const resolved = subgraphUrlFor(config, name, url);
-      subgraphs.set(name, resolved);
-      return new PlazaDataSource(name, { url: resolved, fetcher });
-    },
+  const gateway = createGatewayFor(config, supergraphSdl, logger, subgraphs, (name, url) => {
+    const resolved = subgraphUrlFor(config, name, url);
+    subgraphs.set(name, resolved);
+    return resolved;
   });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
@@ -82,10 +84,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const httpServer = createServer(app);
   const ipOf = (req: IncomingMessage) => clientIp(req, { trustProxy: config.server.trustProxy });
 
+  // Apollo Sandbox, falling back to the gateway's own GraphiQL at /explorer when offline.
+  const explorer = createExplorer({ enabled: config.landingPage, graphqlPath: GRAPHQL_PATH, home: config.home, logger });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.introspection,
-    csrfPrevention: true,
+    // Plaza's own rule (http-spec.ts), which lets non-browser GET requests through.
+    csrfPrevention: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // runMain owns shutdown (drain, stop consumers, close pools); Apollo's own signal handlers
@@ -94,15 +99,25 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     parseOptions: { maxTokens: config.limits.tokens },
     validationRules: queryLimitRules(config.limits),
     plugins: [
+      legacyJsonStatusPlugin<GatewayContext>(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      explorer.landingPagePlugin,
     ],
     formatError: (formatted, error) =>
       maskError(formatted, unwrapResolverError(error), (err) => logger.error({ err }, 'unexpected gateway error')),
   });
   await apollo.start();
+  // Subscriptions run their `rest` plans on the executor that runs queries.
+  const subscriptions = createGatewaySubscriptions({
+    supergraphSdl,
+    planExecutor: isPlazaGateway(gateway) ? gateway : undefined,
+    coalesceFetches: config.executor.coalesceFetches,
+    subgraphUrl: (name, url) => subgraphUrlFor(config, name, url),
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
+    redis,
+    validationRules: queryLimitRules(config.limits),
+    logger,
+  });
   const ws = attachWebSocketServer({
     httpServer,
     path: GRAPHQL_PATH,
@@ -114,6 +129,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     verifier,
     clientIp: ipOf,
     logger,
+    subscriptions,
   });
 
   app.use((_req, res, next) => {
@@ -143,9 +159,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const ready = subgraphs.size > 0 && Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraphs: checks });
   });
+  app.use(explorer.middleware);
   app.use(
     GRAPHQL_PATH,
     cors(config.server.corsOrigins === '*' ? { origin: true } : { origin: config.server.corsOrigins }),
+    csrfPrevention(),
     express.json({ limit: config.server.bodyLimitBytes }),
     expressMiddleware(apollo, { context: ({ req }) => contextFromHttp(req, verifier, config.server.trustProxy) }),
   );
@@ -180,12 +198,17 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     port,
+    planExecutor: isPlazaGateway(gateway) ? gateway : undefined,
+    subscriptions,
     close: () =>
       closeAll([
         () => ws.close(),
+        () => subscriptions.close(),
         () => apollo.stop(),
-        async () => {
+        () => explorer.close(),
+        () => {
           redis.disconnect();
+          return Promise.resolve();
         },
       ]),
   };

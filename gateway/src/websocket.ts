@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { ApolloServer } from '@apollo/server';
 import { errors, type Logger, type TokenVerifier } from '@plaza/common';
 import type { GatewayContext } from './context.js';
+import type { SubscriptionService } from './subscriptions/index.js';
 
 interface ConnectionState {
   context?: GatewayContext;
@@ -27,6 +28,8 @@ export function attachWebSocketServer(opts: {
   verifier: TokenVerifier;
   clientIp: (req: import('node:http').IncomingMessage) => string;
   logger: Logger;
+  /** Federated subscriptions (subscriptions/): graphql-ws's `subscribe`. */
+  subscriptions: SubscriptionService;
 }): { close(): Promise<void>; connections(): number } {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
   const states = new WeakMap<object, ConnectionState>();
@@ -41,13 +44,15 @@ export function attachWebSocketServer(opts: {
           // Subscriptions are per user: a connection must be signed in.
           const viewer = await opts.verifier.fromAuthorization(authorization);
           if (!viewer) throw errors.unauthenticated();
-          const state: ConnectionState = {
-            context: { viewer, authorization, clientIp: opts.clientIp(ctx.extra.request) },
-          };
+          const context: GatewayContext = { viewer, authorization, clientIp: opts.clientIp(ctx.extra.request) };
+          const state: ConnectionState = { context };
           const ms = Math.min(viewer.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
           state.expiryTimer = setTimeout(() => ctx.extra.socket.close(CloseCode.Unauthorized, 'Access token expired'), ms);
           state.expiryTimer.unref();
           states.set(ctx.extra.socket, state);
+          // Watched (revocation, lost subscription sources) until the socket closes, however it closes.
+          const unwatch = opts.subscriptions.watchConnection(context, (code, reason) => ctx.extra.socket.close(code, reason));
+          ctx.extra.socket.once('close', unwatch);
           return true;
         } catch (err) {
           opts.logger.debug({ err }, 'websocket connection refused');
@@ -60,12 +65,17 @@ export function attachWebSocketServer(opts: {
         if (state?.expiryTimer) clearTimeout(state.expiryTimer);
       },
       context: (ctx) => states.get(ctx.extra.socket)?.context ?? { viewer: null, authorization: undefined, clientIp: '' },
+      // Subscription operations: planned and run by the gateway's subscription service.
+      subscribe: (args) => opts.subscriptions.subscribe(args),
       // Queries and mutations over the socket take the HTTP path's pipeline (limits, gateway).
       execute: async (args) => {
+        // After the subscriptions this socket started before are live: a catch-up query sent
+        // right after resubscribing misses nothing (subscriptions/service.ts, `settled`).
+        await opts.subscriptions.settled(args.contextValue as GatewayContext);
         const response = await opts.apollo.executeOperation(
           {
             query: print(args.document),
-            variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,
+            variables: args.variableValues ?? undefined,
             operationName: args.operationName ?? undefined,
           },
           { contextValue: args.contextValue as GatewayContext },
