@@ -2,8 +2,11 @@ import { pathToFileURL } from 'node:url';
 
 /**
  * Demo data, written through the public API (so every subgraph's rules and events apply):
- * a few accounts, posts in Chinese and English with tags, threaded comments, some anonymous.
- * Idempotent: accounts that exist are signed into; posts are written once.
+ * a few accounts, posts in Chinese and English with tags, threaded comments, some anonymous;
+ * follows (alice, xiaoming and lihua are friends), likes, bookmarks and views, so that feeds and the
+ * hot list have something to show; a short chat between alice and xiaoming.
+ * Idempotent: accounts that exist are signed into; posts are written once; follows, likes,
+ * bookmarks and messages (with a clientMessageId) are idempotent themselves.
  */
 export const DEMO_PASSWORD = 'plaza-demo-2026';
 
@@ -119,8 +122,14 @@ export async function seedDemo(url: string): Promise<{ usernames: string[]; pass
     'query($a: ID!) { posts(first: 1, authorId: $a) { edges { cursor } } }',
     { a: account('bob').id },
   );
-  if (posts.edges.length > 0) return { usernames: [...accounts.keys()], password: DEMO_PASSWORD, posts: 0 };
+  const written = posts.edges.length > 0 ? 0 : await writePosts(gql, account);
+  await writeSocial(gql, account);
+  return { usernames: [...accounts.keys()], password: DEMO_PASSWORD, posts: written };
+}
 
+type Account = (name: string) => { id: string; token: string };
+
+async function writePosts(gql: Gql, account: Account): Promise<number> {
   for (const p of POSTS) {
     const { createPost } = await gql<{ createPost: { id: string } }>(
       'mutation($i: CreatePostInput!) { createPost(input: $i) { id } }',
@@ -142,7 +151,74 @@ export async function seedDemo(url: string): Promise<{ usernames: string[]; pass
       }
     }
   }
-  return { usernames: [...accounts.keys()], password: DEMO_PASSWORD, posts: POSTS.length };
+  return POSTS.length;
+}
+
+/** Who follows whom: pairs both ways are friends (and may chat). */
+const FOLLOWS: [string, string][] = [
+  ['alice', 'xiaoming'], ['xiaoming', 'alice'],
+  ['xiaoming', 'lihua'], ['lihua', 'xiaoming'],
+  ['lihua', 'alice'], ['alice', 'lihua'],
+  ['bob', 'alice'], ['bob', 'xiaoming'],
+];
+
+const CHAT: { from: string; to: string; body: string }[] = [
+  { from: 'xiaoming', to: 'alice', body: '周六西湖走起？' },
+  { from: 'alice', to: 'xiaoming', body: 'Sure! 7am at 断桥?' },
+  { from: 'xiaoming', to: 'alice', body: '好，不见不散 👋' },
+];
+
+/**
+ * Social learns of new users and posts, and messaging of new friendships, from Kafka events within
+ * about a second: until then they answer NOT_FOUND (or FORBIDDEN for a message). Retry for 10 s.
+ */
+async function eventually<T>(write: () => Promise<T>, codes: readonly string[]): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!codes.includes((err as { code?: string }).code ?? '') || attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+async function writeSocial(gql: Gql, account: Account): Promise<void> {
+  for (const [from, to] of FOLLOWS) {
+    await eventually(() => gql('mutation($u: ID!) { follow(userId: $u) { id } }', { u: account(to).id }, account(from).token), ['NOT_FOUND']);
+  }
+  // Every demo account likes and views the others' public posts; some are bookmarked too.
+  const names = USERS.map((u) => u.username);
+  const byAuthor = new Map<string, string[]>();
+  for (const name of names) {
+    const { posts } = await gql<{ posts: { edges: { node: { id: string } }[] } }>(
+      'query($a: ID!) { posts(first: 20, authorId: $a) { edges { node { id } } } }',
+      { a: account(name).id },
+    );
+    byAuthor.set(name, posts.edges.map((e) => e.node.id));
+  }
+  for (const reader of names) {
+    for (const [author, ids] of byAuthor) {
+      if (author === reader) continue;
+      for (const postId of ids) {
+        await eventually(() => gql('mutation($p: ID!) { recordView(postId: $p) }', { p: postId }, account(reader).token), ['NOT_FOUND']);
+        if (reader !== 'bob' || author === 'alice') {
+          await gql('mutation($p: ID!) { likePost(postId: $p) { id } }', { p: postId }, account(reader).token);
+        }
+        if (reader === 'xiaoming') {
+          await gql('mutation($p: ID!) { bookmarkPost(postId: $p) { id } }', { p: postId }, account(reader).token);
+        }
+      }
+    }
+  }
+  // Messaging learns of the friendships from social's events within about a second: retry until then.
+  for (const [i, m] of CHAT.entries()) {
+    const input = { toUserId: account(m.to).id, body: m.body, clientMessageId: `demo-chat-${i}` };
+    await eventually(
+      () => gql('mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }', { i: input }, account(m.from).token),
+      ['FORBIDDEN'],
+    );
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
