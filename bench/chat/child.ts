@@ -1,0 +1,29 @@
+/**
+ * What the chat benchmark's child processes share: they tell the parent they are ready over IPC,
+ * answer its requests, and stop on `stop`, on SIGTERM/SIGINT, or when the parent goes away (its
+ * IPC channel closes: killed, crashed), so no process outlives a run.
+ */
+export function serveParent(handlers: Record<string, () => unknown>, close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    // A close that hangs must not keep the process alive.
+    setTimeout(() => process.exit(code || 1), 15_000).unref();
+    close().then(
+      () => process.exit(code),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('message', (message: { type?: string }) => {
+    if (message.type === 'stop') return stop(0);
+    const handler = message.type ? handlers[message.type] : undefined;
+    if (handler) process.send?.({ type: message.type, ...(handler() as object) });
+  });
+  process.on('disconnect', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  process.on('SIGINT', () => stop(0));
+}
