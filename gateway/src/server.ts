@@ -24,6 +24,7 @@ import type { GatewayConfig } from './environment.js';
 import { createExplorer } from './explorer/index.js';
 import { csrfPrevention, legacyJsonStatusPlugin } from './http-spec.js';
 import { queryLimitRules } from './limits.js';
+import { inboundDedup, type InboundDedupStats, type RawBodyRequest } from './inbound-dedup.js';
 import { createGatewaySubscriptions, type SubscriptionService } from './subscriptions/index.js';
 import { attachWebSocketServer } from './websocket.js';
 
@@ -40,6 +41,8 @@ export interface RunningGateway {
   planExecutor: PlazaGateway | undefined;
   /** Federated subscriptions over graphql-ws (subscriptions/): their figures in `stats()`. */
   subscriptions: SubscriptionService;
+  /** Inbound de-duplication's figures, when GATEWAY_INBOUND_DEDUP is on. */
+  inboundDedup: (() => InboundDedupStats) | undefined;
   close(): Promise<void>;
 }
 
@@ -160,11 +163,21 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraphs: checks });
   });
   app.use(explorer.middleware);
+  // Identical in-flight queries share one answer (off by default; inbound-dedup.ts).
+  const dedup = config.executor.inboundDedup ? inboundDedup() : undefined;
   app.use(
     GRAPHQL_PATH,
     cors(config.server.corsOrigins === '*' ? { origin: true } : { origin: config.server.corsOrigins }),
     csrfPrevention(),
-    express.json({ limit: config.server.bodyLimitBytes }),
+    express.json({
+      limit: config.server.bodyLimitBytes,
+      verify: dedup
+        ? (req, _res, raw) => {
+            (req as RawBodyRequest).rawBody = raw;
+          }
+        : undefined,
+    }),
+    ...(dedup ? [dedup.middleware] : []),
     expressMiddleware(apollo, { context: ({ req }) => contextFromHttp(req, verifier, config.server.trustProxy) }),
   );
   // Body parser failures (too large, malformed JSON) as GraphQL-shaped JSON, not an HTML page.
@@ -200,6 +213,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     port,
     planExecutor: isPlazaGateway(gateway) ? gateway : undefined,
     subscriptions,
+    inboundDedup: dedup?.stats,
     close: () =>
       closeAll([
         () => ws.close(),
