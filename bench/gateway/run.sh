@@ -21,4 +21,9 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt
   # root .npmrc's engine-strict (passed down by `npm run` as npm_config_engine_strict) would refuse it.
   locked npm install --no-audit --no-fund --engine-strict=false
 fi
+# The gateways run as built JavaScript, as deployed: Plaza's (gateway/dist/main.mjs, its build
+# script) and stock Apollo's (dist/apollo-gateway.mjs); no TypeScript loader in their processes.
+node "$ROOT/gateway/scripts/build.mjs"
+node_modules/.bin/esbuild src/apollo-gateway.ts --bundle --platform=node --format=esm --target=node20 \
+  --packages=external --outfile=dist/apollo-gateway.mjs --log-level=warning
 exec node --import tsx src/run.ts "$@"

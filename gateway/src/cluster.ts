@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Closer, Logger } from '@plaza/common';
+import type { Closer, Logger } from '@plaza/common/core';
 
 /**
  * The primary of GATEWAY_WORKERS > 1: forks that many workers, each a whole gateway sharing the

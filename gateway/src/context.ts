@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { clientIp, type TokenVerifier, type Viewer } from '@plaza/common';
+import { clientIp, type TokenVerifier, type Viewer } from '@plaza/common/core';
 
 /** Per-operation context of the gateway, over HTTP and WebSocket alike. */
 export interface GatewayContext {

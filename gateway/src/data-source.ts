@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { CLIENT_IP_HEADER, errors } from '@plaza/common';
+import { CLIENT_IP_HEADER, errors } from '@plaza/common/core';
 import type { GatewayContext } from './context.js';
 
 /**

@@ -10,7 +10,7 @@ import {
   RedisEnvShape,
   repoRoot,
   splitList,
-} from '@plaza/common';
+} from '@plaza/common/core';
 
 const GatewayEnvSchema = z.object({
   ...BaseEnvShape,

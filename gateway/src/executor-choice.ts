@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import type { Logger } from '@plaza/common';
+import type { Logger } from '@plaza/common/core';
 import type { GatewayContext } from './context.js';
 import { PlazaDataSource } from './data-source.js';
 import type { GatewayConfig } from './environment.js';

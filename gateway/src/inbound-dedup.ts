@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
-import { parse, type DocumentNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createLru } from './executor/operation-cache.js';
 
 /** What a request that runs shares with identical requests that arrived while it ran. */
@@ -51,10 +51,10 @@ export function inboundDedup(options: { documentCacheSize?: number } = {}): { mi
       } catch {
         document = undefined;
       }
-      const operations = document?.definitions.filter((d) => d.kind === 'OperationDefinition') ?? [];
+      const operations = document?.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION) ?? [];
       const chosen = operationName ? operations.find((d) => d.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
       // Invalid documents run on their own and get their own errors.
-      known = chosen?.operation === 'query';
+      known = chosen?.operation === OperationTypeNode.QUERY;
       kinds.set(cacheKey, known);
     }
     return known;
@@ -67,7 +67,10 @@ export function inboundDedup(options: { documentCacheSize?: number } = {}): { mi
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
     if (!isQuery(body.query, operationName)) return undefined;
     let key = `${req.originalUrl}\0`;
-    for (const name of KEY_HEADERS) key += `${req.headers[name] ?? ''}\0`;
+    for (const name of KEY_HEADERS) {
+      const value = req.headers[name];
+      key += `${Array.isArray(value) ? value.join(',') : (value ?? '')}\0`;
+    }
     return key + req.rawBody.toString('latin1');
   }
 

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { createLogger, runMain } from '@plaza/common';
+import { createLogger, runMain } from '@plaza/common/core';
 import { startWorkers } from './cluster.js';
 import { loadConfig } from './environment.js';
 import { startGateway } from './server.js';

@@ -16,7 +16,7 @@ import {
   createTokenVerifier,
   maskError,
   resolvePublicKey,
-} from '@plaza/common';
+} from '@plaza/common/core';
 import { contextFromHttp, type GatewayContext } from './context.js';
 import { createGatewayFor, isPlazaGateway } from './executor-choice.js';
 import type { PlazaGateway } from './executor/gateway.js';
@@ -213,7 +213,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     port,
     planExecutor: isPlazaGateway(gateway) ? gateway : undefined,
     subscriptions,
-    inboundDedup: dedup?.stats,
+    inboundDedup: dedup ? () => dedup.stats() : undefined,
     close: () =>
       closeAll([
         () => ws.close(),

@@ -4,7 +4,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { ApolloServer } from '@apollo/server';
-import { errors, type Logger, type TokenVerifier } from '@plaza/common';
+import { errors, type Logger, type TokenVerifier } from '@plaza/common/core';
 import type { GatewayContext } from './context.js';
 import type { SubscriptionService } from './subscriptions/index.js';
 

@@ -9,7 +9,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
  * the box", as in the Guild's benchmark, plus forwarding the client's Authorization header to the
  * subgraphs (Plaza's graph answers per viewer; every gateway in the comparison forwards it).
  *
- *   SUPERGRAPH_PATH=... PORT=... [WORKERS=n] node --import tsx src/apollo-gateway.ts
+ *   SUPERGRAPH_PATH=... PORT=... [WORKERS=n] node dist/apollo-gateway.mjs   (built by run.sh with esbuild)
  */
 
 interface Context {

@@ -21,8 +21,15 @@ export function isVariant(v: string): v is VariantId {
   return (VARIANTS as readonly string[]).includes(v);
 }
 
-/** Plaza's gateway entry point (override with PLAZA_GATEWAY_MAIN to measure another checkout). */
-export const PLAZA_GATEWAY_MAIN = process.env.PLAZA_GATEWAY_MAIN ?? join(REPO_ROOT, 'gateway', 'src', 'main.ts');
+/**
+ * Plaza's gateway entry point: its build, gateway/dist/main.mjs (run.sh builds it). Override with
+ * PLAZA_GATEWAY_MAIN to measure another checkout, or the sources (a `.ts` file runs through tsx).
+ */
+export const PLAZA_GATEWAY_MAIN = process.env.PLAZA_GATEWAY_MAIN ?? join(REPO_ROOT, 'gateway', 'dist', 'main.mjs');
+/** Stock Apollo's gateway, built by run.sh from src/apollo-gateway.ts. */
+const APOLLO_GATEWAY_MAIN = join(BENCH_DIR, 'dist', 'apollo-gateway.mjs');
+/** Node options for Plaza's gateway process only (space-separated), e.g. to measure V8 heap settings. */
+const PLAZA_GATEWAY_NODE_ARGS = (process.env.PLAZA_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const HIVE_BIN = join(BENCH_DIR, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
 
 /**
@@ -100,7 +107,8 @@ export async function startVariant(id: VariantId, graph: BenchGraph, ctx: RunCon
     const extra: Record<string, string> = { GATEWAY_WORKERS: String(opts.workers) };
     if (id === 'plaza-dedup') extra.GATEWAY_INBOUND_DEDUP = 'true';
     command = process.execPath;
-    args = ['--import', 'tsx', PLAZA_GATEWAY_MAIN];
+    // A built gateway (gateway/dist/main.mjs) runs on plain Node; the sources through tsx.
+    args = [...PLAZA_GATEWAY_NODE_ARGS, ...(PLAZA_GATEWAY_MAIN.endsWith('.ts') ? ['--import', 'tsx'] : []), PLAZA_GATEWAY_MAIN];
     cwd = REPO_ROOT;
     env = plazaGatewayEnv(graph, ctx, extra);
     const executor = process.env.GATEWAY_EXECUTOR;
@@ -121,7 +129,7 @@ export async function startVariant(id: VariantId, graph: BenchGraph, ctx: RunCon
     shown = { NODE_ENV: 'production' };
   } else {
     command = process.execPath;
-    args = ['--import', 'tsx', join(BENCH_DIR, 'src', 'apollo-gateway.ts')];
+    args = [APOLLO_GATEWAY_MAIN];
     env = { ...process.env, NODE_ENV: 'production', SUPERGRAPH_PATH: graph.supergraphPath, PORT: String(GATEWAY_PORT), WORKERS: String(opts.workers) };
     shown = { NODE_ENV: 'production', SUPERGRAPH_PATH: graph.supergraphPath, PORT: String(GATEWAY_PORT), WORKERS: String(opts.workers) };
   }

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { GraphQLErrorExtensions, GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from './graphql-runtime.js';
 import { Pool } from 'undici';
-import { CLIENT_IP_HEADER, ErrorCode } from '@plaza/common';
+import { CLIENT_IP_HEADER, ErrorCode } from '@plaza/common/core';
 
 /** What the executor forwards from the client to every subgraph. */
 export interface ForwardedHeaders {

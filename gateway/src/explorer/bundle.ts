@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { repoRoot, type Logger } from '@plaza/common';
+import { repoRoot, type Logger } from '@plaza/common/core';
 
 /**
  * The offline explorer's browser bundle: GraphiQL (React, Monaco) and its three Monaco web
@@ -15,7 +15,9 @@ import { repoRoot, type Logger } from '@plaza/common';
  * and an unchanged checkout never does. Files are served from memory once loaded.
  */
 
-const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'client');
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The client's sources: next to this file, or in src/explorer/client for the built gateway (dist/). */
+const CLIENT_DIR = [join(HERE, 'client'), join(HERE, '..', 'src', 'explorer', 'client')].find((dir) => existsSync(dir)) ?? join(HERE, 'client');
 const APP_ENTRY = join(CLIENT_DIR, 'explorer.tsx');
 const FALLBACK_ENTRY = join(CLIENT_DIR, 'sandbox-fallback.ts');
 const CLIENT_SOURCES = ['explorer.tsx', 'sandbox-fallback.ts', '../config.ts', '../bundle.ts'];

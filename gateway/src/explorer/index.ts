@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { Logger } from '@plaza/common';
+import type { Logger } from '@plaza/common/core';
 import { createBundleBuilder, type BundleBuilder } from './bundle.js';
 import { sandboxWithFallbackPlugin } from './landing-page.js';
 import { EXPLORER_CSP, renderExplorerPage, renderUnavailablePage } from './page.js';

@@ -8,7 +8,7 @@ import {
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext, GatewaySchemaHash } from '@apollo/server-gateway-interface';
-import type { Logger } from '@plaza/common';
+import type { Logger } from '@plaza/common/core';
 import type { GatewayContext } from '../context.js';
 import { PlazaDataSource } from '../data-source.js';
 import { createSubgraphFetcher } from '../subgraph-fetch.js';

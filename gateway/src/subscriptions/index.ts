@@ -1,5 +1,5 @@
 import type { ValidationRule } from 'graphql';
-import type { Logger, Redis } from '@plaza/common';
+import type { Logger, Redis } from '@plaza/common/core';
 import type { PlazaGateway } from '../executor/index.js';
 import { createApolloSubscriptionPlanner } from './apollo-planner.js';
 import { createPlazaSubscriptionPlanner } from './plaza-planner.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLFormattedError, ValidationRule } from 'graphql';
-import { ErrorCode, maskError, type Logger, type Redis, type Viewer } from '@plaza/common';
+import { ErrorCode, maskError, type Logger, type Redis, type Viewer } from '@plaza/common/core';
 import type { GatewayContext } from '../context.js';
 import { GraphQLError, getOperationAST, getVariableValues, print, validate } from './graphql-runtime.js';
 import { createMemberQueue, type MemberQueue } from './member-queue.js';

@@ -1,4 +1,4 @@
-import { revocationKeys, type Logger, type Redis, type Viewer } from '@plaza/common';
+import { revocationKeys, type Logger, type Redis, type Viewer } from '@plaza/common/core';
 
 /** How a watched connection is closed: the WebSocket close code and reason. */
 export type CloseConnection = (code: number, reason: string) => void;

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Logger } from '@plaza/common';
+import type { Logger } from '@plaza/common/core';
 import type { UpstreamEvent } from './planner.js';
 
 /** What the gateway sends a subgraph per subscription: the primary and the subscriber's credentials. */
