@@ -164,50 +164,58 @@ export function createMessagingStore(pool: Pool, onEventsCommitted?: () => void)
       db.select().from(messages).where(inArray(messages.id, [...ids])),
 
     /**
-     * Inserts a message with a `createdAt` after the conversation's previous one (the clock may
-     * stand still within a millisecond, or step back). Returns null when the sender already used
-     * the client message id (a concurrent retry that committed first).
+     * Stores a message and moves its conversation to it, in one statement: the message gets a
+     * `createdAt` after the conversation's previous one (the clock may stand still within a
+     * millisecond, or step back); the conversation's last message, both participants' `updatedAt`
+     * and the recipient's unread count follow it. Returns the message and both participants' views
+     * after it, or null when the sender already used the client message id (a concurrent retry
+     * that committed first): then nothing is written.
      */
     async insertMessage(
       tx: MessagingTx,
-      row: Omit<typeof messages.$inferInsert, 'createdAt'>,
+      row: { id: string; conversationId: string; senderId: string; body: string; clientMessageId: string | null },
       previous: Date,
-    ): Promise<MessageRow | null> {
-      const [inserted] = await tx
-        .insert(messages)
-        .values({
-          ...row,
-          createdAt: sql`greatest(date_trunc('milliseconds', clock_timestamp()), ${ts(previous)} + interval '1 millisecond')`,
-        })
-        .onConflictDoNothing({ target: [messages.senderId, messages.clientMessageId] })
-        .returning();
-      return inserted ?? null;
-    },
-
-    /**
-     * Moves the conversation to its new last message: both participants' `updatedAt`, and the
-     * recipient's unread count, in one statement. Returns both participants' views after it.
-     */
-    async recordMessage(tx: MessagingTx, message: MessageRow, recipientId: string): Promise<ConversationView[]> {
-      const at = ts(message.createdAt);
-      const { rows } = await tx.execute<{ id: string; user_id: string; peer_id: string; unread_count: number; updated_at: string }>(sql`
-        with moved as (
-          update ${conversations} set updated_at = ${at}, last_message_id = ${uuidParam(message.id)}
-           where id = ${uuidParam(message.conversationId)}
+      recipientId: string,
+    ): Promise<{ message: MessageRow; views: ConversationView[] } | null> {
+      const { rows } = await tx.execute<{
+        id: string;
+        created_at: string;
+        views: { id: string; user_id: string; peer_id: string; unread_count: number; updated_at: string }[] | null;
+      }>(sql`
+        with inserted as (
+          insert into ${messages} (id, conversation_id, sender_id, body, client_message_id, created_at)
+          values (${uuidParam(row.id)}, ${uuidParam(row.conversationId)}, ${uuidParam(row.senderId)}, ${row.body}, ${row.clientMessageId},
+                  greatest(date_trunc('milliseconds', clock_timestamp()), ${ts(previous)} + interval '1 millisecond'))
+          on conflict (sender_id, client_message_id) do nothing
+          returning id, conversation_id, created_at
+        ), moved as (
+          update ${conversations} c set updated_at = i.created_at, last_message_id = i.id
+            from inserted i where c.id = i.conversation_id
+        ), views as (
+          update ${participants} p
+             set updated_at = i.created_at,
+                 unread_count = p.unread_count + case when p.user_id = ${uuidParam(recipientId)} then 1 else 0 end
+            from inserted i where p.conversation_id = i.conversation_id
+          returning p.conversation_id as id, p.user_id, p.peer_id, p.unread_count,
+                    to_char(p.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at
         )
-        update ${participants}
-           set updated_at = ${at},
-               unread_count = unread_count + case when user_id = ${uuidParam(recipientId)} then 1 else 0 end
-         where conversation_id = ${uuidParam(message.conversationId)}
-        returning conversation_id as id, user_id, peer_id, unread_count, updated_at`);
-      return rows.map((r) => ({
-        id: r.id,
-        userId: r.user_id,
-        peerId: r.peer_id,
-        unreadCount: r.unread_count,
-        updatedAt: new Date(r.updated_at),
-        lastMessageId: message.id,
-      }));
+        select i.id, to_char(i.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+               (select json_agg(v) from views v) as views
+          from inserted i`);
+      const inserted = rows[0];
+      if (!inserted) return null;
+      const createdAt = new Date(inserted.created_at);
+      return {
+        message: { ...row, createdAt },
+        views: (inserted.views ?? []).map((v) => ({
+          id: v.id,
+          userId: v.user_id,
+          peerId: v.peer_id,
+          unreadCount: v.unread_count,
+          updatedAt: new Date(v.updated_at),
+          lastMessageId: row.id,
+        })),
+      };
     },
 
     /** One conversation's messages, newest first by (createdAt, id). */

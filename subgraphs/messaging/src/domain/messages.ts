@@ -74,21 +74,20 @@ export function createMessages(deps: MessagesDeps) {
     async send(viewer: Viewer, rawInput: unknown): Promise<SentMessage> {
       const input = parseInput(SendMessageInputSchema, rawInput, 'input');
       if (input.toUserId === viewer.userId) throw errors.badInput('input.toUserId', 'you cannot message yourself');
-      if (input.clientMessageId !== null) {
-        const existing = await store.messageByClientId(viewer.userId, input.clientMessageId);
-        if (existing) return { message: existing, senderView: undefined };
-      }
-      // Refused sends are not messages: they do not count toward the sender's rate limit.
-      if (!(await store.areFriends(store.db, viewer.userId, input.toUserId))) throw notFriends();
-      const limit = await deps.rateLimiter.hit(`send:${viewer.userId}`, deps.rateLimit);
-      if (!limit.allowed) throw errors.rateLimited(limit.retryAfterSeconds);
-
       const [low, high] = orderedPair(viewer.userId, input.toUserId);
-      const outcome = await store.transaction(async (tx) => {
-        // Again in the transaction: an unfollow may have landed since.
+      const outcome = await store.transaction(async (tx): Promise<{ message: MessageRow; views: ConversationView[] }> => {
+        if (input.clientMessageId !== null) {
+          const existing = await store.messageByClientId(viewer.userId, input.clientMessageId, tx);
+          if (existing) return { message: existing, views: [] };
+        }
+        // In the transaction: an unfollow that lands later waits for this message or comes after it.
         if (!(await store.areFriends(tx, viewer.userId, input.toUserId))) throw notFriends();
+        // Refused sends are not messages: they do not count toward the sender's rate limit. A
+        // limited send rolls back having written nothing.
+        const limit = await deps.rateLimiter.hit(`send:${viewer.userId}`, deps.rateLimit);
+        if (!limit.allowed) throw errors.rateLimited(limit.retryAfterSeconds);
         const conversation = await store.lockConversation(tx, newId(), low, high);
-        const message = await store.insertMessage(
+        const stored = await store.insertMessage(
           tx,
           {
             id: newId(),
@@ -98,14 +97,15 @@ export function createMessages(deps: MessagesDeps) {
             clientMessageId: input.clientMessageId,
           },
           conversation.updatedAt,
+          input.toUserId,
         );
-        if (!message) {
+        if (!stored) {
           // A concurrent retry with the same key committed first (the insert found its row).
           const first = input.clientMessageId !== null ? await store.messageByClientId(viewer.userId, input.clientMessageId, tx) : null;
           if (!first) throw new Error('message insert conflicted without an earlier message');
           return { message: first, views: [] };
         }
-        const views = await store.recordMessage(tx, message, input.toUserId);
+        const { message, views } = stored;
         await store.enqueue(tx, [
           createEvent(
             'message.sent',
