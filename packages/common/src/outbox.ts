@@ -132,6 +132,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let running = false;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
+  /** A wake that came while the relay was publishing: it looks again at once instead of sleeping. */
+  let wokenWhileBusy = false;
   let lastPurge = 0;
 
   async function ensureConnected(): Promise<void> {
@@ -197,27 +199,39 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  function sleep(ms: number): Promise<void> {
+  /** Resolves `true` when woken (a commit wrote events), `false` when the time ran out. */
+  function sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      function done(woken: boolean) {
         clearTimeout(timer);
         wakeUp = undefined;
-        resolve();
+        resolve(woken);
       }
-      wakeUp = done;
+      wakeUp = () => done(true);
     });
+  }
+
+  /** One statement on the partial index: whether any event waits (the idle poll's whole cost). */
+  async function anyPending(): Promise<boolean> {
+    const { rows } = await opts.pool.query<{ any: boolean }>(`select exists(select 1 from ${table} where published_at is null) as any`);
+    return rows[0]?.any ?? false;
   }
 
   async function run(): Promise<void> {
     let failures = 0;
+    // The first pass, a wake or a full batch go straight to publishing; a poll that found the
+    // time run out asks first whether anything waits (one statement instead of a transaction).
+    let look = true;
     while (running) {
       try {
-        const n = await runOnce();
+        wokenWhileBusy = false;
+        const n = look || (await anyPending()) ? await runOnce() : 0;
         if (failures > 0) opts.logger.info({ schema: opts.schema }, 'outbox relay: publishing again');
         failures = 0;
         await purge();
-        if (n < batchSize) await sleep(idleMs);
+        if (n >= batchSize || wokenWhileBusy) look = true;
+        else look = await sleep(idleMs);
       } catch (err) {
         failures++;
         // Log the first failure and then every 20th, so an outage does not flood the log.
@@ -225,6 +239,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
           opts.logger.warn({ err, schema: opts.schema, failures }, 'outbox relay: publish failed, will retry');
         }
         await sleep(Math.min(200 * 2 ** Math.min(failures, 4), 3_000));
+        look = true;
       }
     }
   }
@@ -237,7 +252,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       loop = run();
     },
     wake() {
-      wakeUp?.();
+      if (wakeUp) wakeUp();
+      else wokenWhileBusy = true;
     },
     async stop() {
       running = false;

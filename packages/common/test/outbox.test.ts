@@ -104,6 +104,29 @@ describe('outbox relay', () => {
     expect(seen).toHaveLength(30);
   });
 
+  it('publishes on a wake, also one that comes while it is publishing, without waiting for its next poll', async () => {
+    // A poll interval far beyond the test: only wakes can make it publish in time.
+    const relay = createOutboxRelay({ pool, schema: schemaName, producer: createProducer(kafka), logger, idleMs: 600_000 });
+    relay.start();
+    try {
+      const ids: string[] = [];
+      // Rapid rounds: many wakes land while the relay is still sending the previous round.
+      for (let round = 0; round < 8; round++) {
+        const id = randomUUID();
+        ids.push(id);
+        await enqueueEvents(db, table, [userEvent(id)]);
+        relay.wake();
+        await new Promise((r) => setTimeout(r, round % 2 === 0 ? 0 : 15));
+      }
+      const deadline = Date.now() + 10_000;
+      while ((await relay.backlog()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await relay.backlog()).toBe(0);
+      expect(await collect(new Set(ids), ids.length)).toHaveLength(ids.length);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('publishes each key in the order it was written', async () => {
     const id = randomUUID();
     const events = [userEvent(id), createEvent('user.updated', { userId: id, username: 'x', displayName: 'y', bio: '1', avatarUrl: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() }, { source: 'test' })];
