@@ -39,6 +39,8 @@ const SETTINGS = {
   /** Messages per second, all pairs together. */
   rate: int('BENCH_RATE', 50),
   seconds: int('BENCH_SECONDS', 20),
+  /** Seconds of sending at the rate before measuring (its messages are not counted). */
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 5),
   /** Which scenarios run: `one` (one gateway), `two` (two gateways, two messaging instances). */
   scenarios: (process.env.BENCH_SCENARIOS ?? 'one,two').split(',').filter(Boolean),
 };
@@ -236,6 +238,8 @@ interface Sent {
 /** What the subscribers saw, over every subscriber of a scenario. */
 interface Receipts {
   latencies: number[];
+  /** Each delivery's [when its message was sent, latency], for the latency over time. */
+  timeline: [number, number][];
   duplicates: number;
   /** Events for a message the subscriber takes no part in (must stay 0). */
   misdelivered: number;
@@ -332,6 +336,8 @@ interface ScenarioResult {
   sendMessageMs: { p50: number; p99: number };
   /** From calling sendMessage to receipt, over every first receipt of every stored message. */
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** Delivery p99 of the messages sent in each 5 s of the run, in order. */
+  latencyP99By5s: number[];
   /** Seconds from the last send to the last delivery. */
   drainSeconds: number;
   gatewayRssBytesPerConnection: number[];
@@ -370,7 +376,7 @@ async function runScenario(
   const subgraphCpu = () => Promise.all(subgraphProcesses.map((c) => c.request<{ cpu: NodeJS.CpuUsage }>('cpu')));
   const loadBefore = round(loadavg()[0]!, 2);
   const sent = new Map<string, Sent>();
-  const receipts: Receipts = { latencies: [], duplicates: 0, misdelivered: 0, errors: 0 };
+  const receipts: Receipts = { latencies: [], timeline: [], duplicates: 0, misdelivered: 0, errors: 0 };
   let lastReceiptAt = performance.now();
   const onEvent = (subscriber: Subscriber, body: string | undefined) => {
     if (body === undefined) {
@@ -390,6 +396,7 @@ async function runScenario(
     }
     subscriber.received.add(message.index);
     receipts.latencies.push(lastReceiptAt - message.at);
+    receipts.timeline.push([message.at, lastReceiptAt - message.at]);
   };
   const plan: { user: TestUser; gateway: number }[] = [];
   for (const user of users) {
@@ -410,6 +417,24 @@ async function runScenario(
   await new Promise((r) => setTimeout(r, IDLE_MS));
   const idle = await Promise.all(gateways.map((g) => g.stats()));
   const perGateway = gateways.map((_, i) => plan.filter((p) => p.gateway === i).length);
+
+  // Warm-up at the same rate (first sends of each pair, token checks, JIT, the setup's event
+  // backlog): its messages are delivered but not measured.
+  if (SETTINGS.warmupSeconds > 0) {
+    console.log(`${name}: warm-up, ${SETTINGS.rate} messages/s for ${SETTINGS.warmupSeconds} s (not measured)`);
+    const warmups: Promise<unknown>[] = [];
+    const n = SETTINGS.rate * SETTINGS.warmupSeconds;
+    for (let i = 0; i < n; i++) {
+      const [x, y] = pairs[i % pairs.length]!;
+      const [from, to] = i % 2 ? [x, y] : [y, x];
+      const client = new GraphQLClient(gateways[i % gateways.length]!.url, from.accessToken, from.client.ip);
+      warmups.push(sendMessage(client, { toUserId: to.id, body: `warm-up ${name} ${i}`, clientMessageId: `warm-up-${i}-${randomBytes(3).toString("hex")}` }));
+      await new Promise((r) => setTimeout(r, 1000 / SETTINGS.rate));
+    }
+    await Promise.all(warmups);
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+  const baseline = await Promise.all(gateways.map((g) => g.stats()));
 
   console.log(`${name}: sending ${SETTINGS.rate} messages/s for ${SETTINGS.seconds} s`);
   const cpuBefore = { subgraphs: await subgraphCpu(), clients: process.cpuUsage() };
@@ -487,8 +512,13 @@ async function runScenario(
   await Promise.all(subscribers.map((s) => s.client.dispose()));
 
   const sorted = [...receipts.latencies].sort((a, b) => a - b);
+  // Delivery p99 per 5 s of sending: a stall shows where it happened.
+  const firstSend = Math.min(...[...sent.values()].map((m) => m.at));
+  const windows: number[][] = [];
+  for (const [at, ms] of receipts.timeline) (windows[Math.floor((at - firstSend) / 5_000)] ??= []).push(ms);
+  const p99ByWindow = [...windows].map((w) => (w ? round(percentile([...w].sort((a, b) => a - b), 99)) : 0));
   const sortedMutations = [...mutationMs].sort((a, b) => a - b);
-  const sum = (f: (s: SubscriptionStats) => number) => after.reduce((n, a, i) => n + f(a.stats) - f(connected[i]!.stats), 0);
+  const sum = (f: (s: SubscriptionStats) => number) => after.reduce((n, a, i) => n + f(a.stats) - f(baseline[i]!.stats), 0);
   const deliveries = sum((s) => s.deliveries);
   const upstreamEvents = sum((s) => s.upstreamEvents);
   const restFetches = sum((s) => s.restFetches);
@@ -510,6 +540,7 @@ async function runScenario(
     subscriptionErrors: receipts.errors,
     unexpectedCloses,
     sendMessageMs: { p50: round(percentile(sortedMutations, 50)), p99: round(percentile(sortedMutations, 99)) },
+    latencyP99By5s: p99ByWindow,
     latencyMs: {
       p50: round(percentile(sorted, 50)),
       p90: round(percentile(sorted, 90)),
@@ -589,7 +620,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const notes = results.map(
     (r) =>
-      `- ${r.name}: delivery p90 ${r.latencyMs.p90} ms; last delivery ${r.drainSeconds} s after the last send answered; gateway CPU with the subscribers connected and no message: ${r.gatewayIdleCpuPercent.join(' / ')} % of a core; ` +
+      `- ${r.name}: delivery p90 ${r.latencyMs.p90} ms; delivery p99 per 5 s of sending: ${r.latencyP99By5s.join(', ')} ms; last delivery ${r.drainSeconds} s after the last send answered; gateway CPU with the subscribers connected and no message: ${r.gatewayIdleCpuPercent.join(' / ')} % of a core; ` +
       `closed by the server: ${JSON.stringify(r.unexpectedCloses)}; incomplete events ${r.incompleteEvents}; subscription errors ${r.subscriptionErrors}; misdelivered ${r.misdelivered}; send errors ${r.sendErrors}.`,
   );
   const report = `${table}\n\n${notes.join('\n')}\n`;
