@@ -83,6 +83,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: Express would hash every answer (87 KB for the benchmark's deep query) for a header
+  // that POST responses never use; the explorer's assets carry their own caching headers.
+  app.set('etag', false);
   app.set('trust proxy', config.server.trustProxy);
   const httpServer = createServer(app);
   const ipOf = (req: IncomingMessage) => clientIp(req, { trustProxy: config.server.trustProxy });

@@ -54,6 +54,16 @@ describe('subgraph fetches', () => {
   }, 30_000);
 });
 
+describe('answers', () => {
+  it('are not hashed for an ETag (POST answers never use one; the deep query is 87 KB)', async () => {
+    const gateway = await gatewayWith({});
+    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: GUILD_QUERY }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeNull();
+    expect(((await res.json()) as { data: unknown }).data).toBeTruthy();
+  }, 30_000);
+});
+
 describe('in-flight de-duplication of subgraph fetches', () => {
   let server: Server;
   let url: string;
