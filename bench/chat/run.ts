@@ -418,6 +418,13 @@ async function runScenario(
   const idle = await Promise.all(gateways.map((g) => g.stats()));
   const perGateway = gateways.map((_, i) => plan.filter((p) => p.gateway === i).length);
 
+  /** The i-th message: pairs take turns, a pair's two users alternate, gateways rotate. */
+  const route = (i: number) => {
+    const [x, y] = pairs[i % pairs.length]!;
+    const [from, to] = i % 2 ? [x, y] : [y, x];
+    return { from, to, client: new GraphQLClient(gateways[i % gateways.length]!.url, from.accessToken, from.client.ip) };
+  };
+
   // Warm-up at the same rate (first sends of each pair, token checks, JIT, the setup's event
   // backlog): its messages are delivered but not measured.
   if (SETTINGS.warmupSeconds > 0) {
@@ -425,9 +432,7 @@ async function runScenario(
     const warmups: Promise<unknown>[] = [];
     const n = SETTINGS.rate * SETTINGS.warmupSeconds;
     for (let i = 0; i < n; i++) {
-      const [x, y] = pairs[i % pairs.length]!;
-      const [from, to] = i % 2 ? [x, y] : [y, x];
-      const client = new GraphQLClient(gateways[i % gateways.length]!.url, from.accessToken, from.client.ip);
+      const { to, client } = route(i);
       warmups.push(sendMessage(client, { toUserId: to.id, body: `warm-up ${name} ${i}`, clientMessageId: `warm-up-${i}-${randomBytes(3).toString("hex")}` }));
       await new Promise((r) => setTimeout(r, 1000 / SETTINGS.rate));
     }
@@ -452,11 +457,8 @@ async function runScenario(
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * SETTINGS.rate) + 1);
       while (count < due) {
         const i = count++;
-        const [x, y] = pairs[i % pairs.length]!;
-        const [from, to] = i % 2 ? [x, y] : [y, x];
-        const gateway = gateways[i % gateways.length]!;
+        const { from, to, client } = route(i);
         const body = `bench ${name} ${i} ${randomBytes(3).toString('hex')}`;
-        const client = new GraphQLClient(gateway.url, from.accessToken, from.client.ip);
         const message: Sent = { index: i, at: performance.now(), participants: [from.id, to.id] };
         sent.set(body, message);
         inFlight.push(

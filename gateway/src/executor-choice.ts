@@ -5,7 +5,7 @@ import type { Logger } from '@plaza/common/core';
 import type { GatewayContext } from './context.js';
 import { PlazaDataSource } from './data-source.js';
 import type { GatewayConfig } from './environment.js';
-import { createDifferentialRunner, type RecordedFetch } from './executor/differential.js';
+import { createDifferentialRunner, recordFetch, type RecordedFetch } from './executor/differential.js';
 import { createPlazaGateway, type PlazaGateway } from './executor/gateway.js';
 import { createSubgraphFetcher } from './subgraph-fetch.js';
 
@@ -19,19 +19,8 @@ class RecordingDataSource extends PlazaDataSource {
     super(name, config);
   }
 
-  override async process(options: Parameters<PlazaDataSource['process']>[0]) {
-    const { query = '', variables } = options.request;
-    const snapshot = variables ? (JSON.parse(JSON.stringify(variables)) as Record<string, unknown>) : undefined;
-    try {
-      const response = await super.process(options);
-      const { http: _http, ...body } = response;
-      // A copy: Apollo merges the answer's objects into its result and mutates them later.
-      this.record({ service: this.subgraphName, query, variables: snapshot, response: JSON.parse(JSON.stringify(body)) as RecordedFetch['response'] });
-      return response;
-    } catch (error) {
-      this.record({ service: this.subgraphName, query, variables: snapshot, error });
-      throw error;
-    }
+  override process(options: Parameters<PlazaDataSource['process']>[0]) {
+    return recordFetch(this.subgraphName, options.request, () => super.process(options), this.record);
   }
 }
 

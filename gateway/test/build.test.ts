@@ -1,26 +1,17 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUILD_QUERY, guildSubgraphs } from './fixtures/guild.js';
 import { startFixtureGraph, type FixtureGraph } from './support/fixture-graph.js';
 import { startGatewayOver } from './support/gateway.js';
+import { gatewayProcessEnv } from './support/gateway-process.js';
 
 /** The built gateway (scripts/build.mjs), what production and the benchmark run. */
 const gatewayDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Next to the real build, so its npm imports resolve exactly as dist/main.mjs's do.
 const outDir = join(gatewayDir, 'dist', `test-${process.pid}`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 let graph: FixtureGraph;
 beforeAll(async () => {
@@ -34,19 +25,7 @@ afterAll(async () => {
 describe('the built gateway', () => {
   it('is one module that runs on plain Node and answers as the sources do', async () => {
     execFileSync(process.execPath, [join(gatewayDir, 'scripts', 'build.mjs'), join(outDir, 'main.mjs')], { stdio: 'pipe' });
-    const dir = mkdtempSync(join(tmpdir(), 'plaza-gw-built-'));
-    writeFileSync(join(dir, 'supergraph.graphql'), graph.supergraphSdl);
-    const port = await freePort();
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/1',
-      SUPERGRAPH_PATH: join(dir, 'supergraph.graphql'),
-    };
-    for (const [name, url] of graph.urls) env[`SUBGRAPH_URL_${name.toUpperCase()}`] = url;
+    const { env, port } = await gatewayProcessEnv(graph);
     // No TypeScript loader: plain `node` on the built file.
     const child = spawn(process.execPath, [join(outDir, 'main.mjs')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

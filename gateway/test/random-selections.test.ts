@@ -6,16 +6,7 @@ import { guildSubgraphs } from './fixtures/guild.js';
 import { mediaSubgraphs } from './fixtures/media.js';
 import { shopSubgraphs } from './fixtures/shop.js';
 import { comparable, startExecutors, startFixtureGraph, type FixtureSubgraph } from './support/fixture-graph.js';
-import { createOperationGenerator } from './support/random-operations.js';
-
-/** Values for arguments, by name: known ids, unknown ones, and values subgraphs refuse. */
-const ARGUMENTS: Record<string, readonly unknown[]> = {
-  id: ['p1', 'p2', 'p5', 'p7', 'm1', 'm4', 'm5', '1', '2', 'nope'],
-  currency: ['EUR', 'USD', 'XXX'],
-  zip: ['75001'],
-  term: ['e', 'a', 'zz'],
-  first: [1, 3],
-};
+import { createOperationGenerator, FIXTURE_ARGUMENTS } from './support/random-operations.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -33,7 +24,7 @@ describe.each([
     closers.push(() => graph.close(), () => executors.close());
     // Rebuilt from SDL: the bundle's graphql-js schema belongs to Apollo's graphql-js instance.
     const apiSchema = buildSchema(printSchema(executors.plazaGateway.bundle().apiSchema));
-    const generate = createOperationGenerator(apiSchema, ARGUMENTS);
+    const generate = createOperationGenerator(apiSchema, FIXTURE_ARGUMENTS);
     let ran = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.nat(), { minLength: 64, maxLength: 64 }), fc.boolean(), fc.boolean(), async (choices, a, b) => {

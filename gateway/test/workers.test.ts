@@ -1,23 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guildSubgraphs } from './fixtures/guild.js';
 import { startFixtureGraph, type FixtureGraph } from './support/fixture-graph.js';
+import { gatewayProcessEnv } from './support/gateway-process.js';
 
 /** The gateway package: the child runs `src/main.ts` from there, whatever the runner's cwd. */
 const gatewayDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Gateway processes among the children of `pid` (Linux /proc; tsx's esbuild service is one too). */
 function gatewayChildrenOf(pid: number): number[] {
@@ -44,20 +35,7 @@ afterAll(async () => {
 
 describe('GATEWAY_WORKERS', () => {
   it('serves one port from several worker processes and stops them all on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plaza-gw-workers-'));
-    writeFileSync(join(dir, 'supergraph.graphql'), graph.supergraphSdl);
-    const port = await freePort();
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      GATEWAY_WORKERS: '2',
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/1',
-      SUPERGRAPH_PATH: join(dir, 'supergraph.graphql'),
-    };
-    for (const [name, url] of graph.urls) env[`SUBGRAPH_URL_${name.toUpperCase()}`] = url;
+    const { env, port } = await gatewayProcessEnv(graph, { GATEWAY_WORKERS: '2' });
     const primary = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: gatewayDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((r) => primary.once('exit', (code) => r(code)));
     // The primary logs this once every worker listens. Three processes each load the gateway

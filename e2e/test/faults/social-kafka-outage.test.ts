@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '@plaza/common';
 import { GraphQLClient, registerUser, startPlaza, testPool, type Plaza } from '../../src/index.js';
 import {
   BOOKMARK,
@@ -17,12 +14,9 @@ import {
   type CountersShape,
   type UserSocialShape,
 } from '../social-fixtures.js';
+import { brokerIsManaged, kafka } from './support/kafka-broker.js';
 
-const kafkaScript = join(repoRoot(), 'infra', 'kafka.sh');
-const kafka = (cmd: 'start' | 'stop' | 'status') =>
-  execFileSync('bash', [kafkaScript, cmd], { stdio: 'pipe', timeout: 90_000, encoding: 'utf8' });
-/** The outage can only be injected into a broker this checkout's infra/kafka.sh started. */
-const managed = !/external broker/.test(kafka('status'));
+const managed = brokerIsManaged();
 
 let plaza: Plaza;
 const pool = testPool();

@@ -29,6 +29,30 @@ export interface RecordedFetch {
   error?: unknown;
 }
 
+/**
+ * Runs one fetch of an Apollo data source (`run`: its `process`) and records it for the replay,
+ * answer or failure. Variables and answer are copied: Apollo merges the answer's objects into its
+ * result and mutates them later.
+ */
+export async function recordFetch<R extends { http?: unknown }>(
+  service: string,
+  request: { query?: string; variables?: Record<string, unknown> },
+  run: () => Promise<R>,
+  record: (fetch: RecordedFetch) => void,
+): Promise<R> {
+  const { query = '', variables } = request;
+  const snapshot = variables ? (JSON.parse(JSON.stringify(variables)) as Record<string, unknown>) : undefined;
+  try {
+    const response = await run();
+    const { http: _http, ...body } = response;
+    record({ service, query, variables: snapshot, response: JSON.parse(JSON.stringify(body)) as RecordedFetch['response'] });
+    return response;
+  } catch (error) {
+    record({ service, query, variables: snapshot, error });
+    throw error;
+  }
+}
+
 export interface Mismatch {
   operationName: string | null;
   query: string | undefined;

@@ -10,7 +10,7 @@ import express from 'express';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { createDifferentialRunner, normalizeResult, type Mismatch, type RecordedFetch } from '../../src/executor/differential.js';
+import { createDifferentialRunner, normalizeResult, recordFetch, type Mismatch, type RecordedFetch } from '../../src/executor/differential.js';
 import { createPlazaGateway, type PlazaGateway } from '../../src/executor/gateway.js';
 
 /** One subgraph of a fixture graph, as Apollo's own fixtures are written. */
@@ -98,18 +98,8 @@ class RecordingForwardingDataSource extends ForwardingDataSource {
     super({ url });
   }
 
-  override async process(options: Parameters<RemoteGraphQLDataSource['process']>[0]) {
-    const { query = '', variables } = options.request;
-    const snapshot = variables ? (JSON.parse(JSON.stringify(variables)) as Record<string, unknown>) : undefined;
-    try {
-      const response = await super.process(options);
-      const { http: _http, ...body } = response;
-      this.record({ service: this.subgraphName, query, variables: snapshot, response: JSON.parse(JSON.stringify(body)) as RecordedFetch['response'] });
-      return response;
-    } catch (error) {
-      this.record({ service: this.subgraphName, query, variables: snapshot, error });
-      throw error;
-    }
+  override process(options: Parameters<RemoteGraphQLDataSource['process']>[0]) {
+    return recordFetch(this.subgraphName, options.request, () => super.process(options), this.record);
   }
 }
 

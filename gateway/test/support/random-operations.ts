@@ -23,6 +23,15 @@ export interface RandomOperation {
   variables: Record<string, unknown>;
 }
 
+/** Argument values for the shop, media and guild fixture graphs, by name: known ids, unknown ones, and values subgraphs refuse. */
+export const FIXTURE_ARGUMENTS: Record<string, readonly unknown[]> = {
+  id: ['p1', 'p2', 'p5', 'p7', 'm1', 'm4', 'm5', '1', '2', 'nope'],
+  currency: ['EUR', 'USD', 'XXX'],
+  zip: ['75001'],
+  term: ['e', 'a', 'zz'],
+  first: [1, 3],
+};
+
 export function createOperationGenerator(schema: GraphQLSchema, argumentValues: Record<string, readonly unknown[]>) {
   return (choices: readonly number[], flags: { a: boolean; b: boolean }): RandomOperation => {
     let cursor = 0;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envBool, envInt } from '@plaza/common';
+import type { HotListSettings } from './domain/hot-list.js';
 
 /** The social subgraph's own environment variables (on top of every subgraph's). */
 export const SocialEnvShape = {
@@ -42,14 +43,7 @@ type SocialEnv = { [K in keyof typeof SocialEnvShape]: z.infer<(typeof SocialEnv
 export interface SocialSettings {
   feed: { fanoutThreshold: number; inboxSize: number; inboxTtlSeconds: number };
   views: { windowSeconds: number; flushMs: number; batchSize: number; bufferMax: number };
-  hot: {
-    halfLifeHours: number;
-    windowHours: number;
-    listMax: number;
-    snapshotSize: number;
-    snapshotSeconds: number;
-    snapshotTtlSeconds: number;
-  };
+  hot: HotListSettings;
   cacheTtlSeconds: number;
   maintenanceSeconds: number;
   workers: boolean;
