@@ -26,6 +26,12 @@ describe('gateway configuration', () => {
     expect(() => loadConfig({ SUBGRAPH_URL_IDENTITY: 'not a url' })).toThrow();
   });
 
+  it('collects the old generation at twice its live size unless told otherwise', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(100);
+    expect(loadConfig({ GATEWAY_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(() => loadConfig({ GATEWAY_HEAP_GROWING_PERCENT: '-5' })).toThrow(/GATEWAY_HEAP_GROWING_PERCENT/);
+  });
+
   it('stops at boot on a bad value, naming the variable', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
   });
