@@ -16,11 +16,12 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { errorCode, GraphQLClient, registerUser, waitUntil, type TestUser } from '@plaza/e2e';
 import type { RunningGateway } from '@plaza/gateway';
+import { eventLoopDelaySummary, type EventLoopDelay } from './child.js';
 
 type SubscriptionStats = ReturnType<RunningGateway['subscriptions']['stats']>;
 
@@ -359,9 +360,15 @@ interface ScenarioResult {
   incompleteEvents: number;
   /** The gateways' own count of results handed to subscribers. */
   gatewayDeliveries: number;
+  /** How late each process's event loop ran while messages were sent and delivered. */
+  eventLoopDelayMs: { gateways: EventLoopDelay[]; subgraphs: EventLoopDelay[]; clients: EventLoopDelay };
   /** The machine's 1-minute load average before and after the scenario (2 cores: 2 is full). */
   loadAverage: { before: number; after: number };
 }
+
+/** This process's (the clients') event-loop delay. */
+const clientDelay = monitorEventLoopDelay({ resolution: 5 });
+clientDelay.enable();
 
 const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1000;
 
@@ -443,6 +450,9 @@ async function runScenario(
 
   console.log(`${name}: sending ${SETTINGS.rate} messages/s for ${SETTINGS.seconds} s`);
   const cpuBefore = { subgraphs: await subgraphCpu(), clients: process.cpuUsage() };
+  const delayed = [...gateways.map((g) => g.child), ...subgraphProcesses];
+  await Promise.all(delayed.map((c) => c.request('eldReset')));
+  clientDelay.reset();
   const total = SETTINGS.rate * SETTINGS.seconds;
   let count = 0;
   let sendErrors = 0;
@@ -509,6 +519,12 @@ async function runScenario(
   }
   const after = await Promise.all(gateways.map((g) => g.stats()));
   const cpuAfter = { subgraphs: await subgraphCpu(), clients: process.cpuUsage() };
+  const childDelays = await Promise.all(delayed.map((c) => c.request<{ eld: EventLoopDelay }>('eld')));
+  const eventLoopDelayMs = {
+    gateways: childDelays.slice(0, gateways.length).map((d) => d.eld),
+    subgraphs: childDelays.slice(gateways.length).map((d) => d.eld),
+    clients: eventLoopDelaySummary(clientDelay),
+  };
   const unexpectedCloses: Record<string, number> = {};
   for (const s of subscribers) for (const code of s.closes) unexpectedCloses[code] = (unexpectedCloses[code] ?? 0) + 1;
   await Promise.all(subscribers.map((s) => s.client.dispose()));
@@ -557,12 +573,14 @@ async function runScenario(
     restFetchesPerMessage: round(restFetches / Math.max(1, stored), 2),
     restRunsPerMessage: round(restRuns / Math.max(1, stored), 2),
     cpuMsPerMessage: {
-      gateways: gateways.map((_, i) => round(cpuMs(idle[i]!.cpu, after[i]!.cpu) / Math.max(1, stored), 2)),
+      // From after the warm-up, as the subgraphs' and the clients' figures.
+      gateways: gateways.map((_, i) => round(cpuMs(baseline[i]!.cpu, after[i]!.cpu) / Math.max(1, stored), 2)),
       subgraphs: round(subgraphProcesses.reduce((n, _, i) => n + cpuMs(cpuBefore.subgraphs[i]!.cpu, cpuAfter.subgraphs[i]!.cpu), 0) / Math.max(1, stored), 2),
       clients: round(cpuMs(cpuBefore.clients, cpuAfter.clients) / Math.max(1, stored), 2),
     },
     gatewayIdleCpuPercent: gateways.map((_, i) => round((cpuMs(connected[i]!.cpu, idle[i]!.cpu) / IDLE_MS) * 100)),
     gatewayDeliveries: deliveries,
+    eventLoopDelayMs,
     incompleteEvents: sum((s) => s.incompleteEvents),
     loadAverage: { before: loadBefore, after: round(loadavg()[0]!, 2) },
   };
@@ -620,9 +638,11 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
+  const delay = (d: EventLoopDelay) => `${d.p99} / ${d.max}`;
   const notes = results.map(
     (r) =>
       `- ${r.name}: delivery p90 ${r.latencyMs.p90} ms; delivery p99 per 5 s of sending: ${r.latencyP99By5s.join(', ')} ms; last delivery ${r.drainSeconds} s after the last send answered; gateway CPU with the subscribers connected and no message: ${r.gatewayIdleCpuPercent.join(' / ')} % of a core; ` +
+      `event-loop delay p99 / max ms while sending: gateway(s) ${r.eventLoopDelayMs.gateways.map(delay).join(', ')}, subgraphs ${r.eventLoopDelayMs.subgraphs.map(delay).join(', ')}, clients ${delay(r.eventLoopDelayMs.clients)}; ` +
       `closed by the server: ${JSON.stringify(r.unexpectedCloses)}; incomplete events ${r.incompleteEvents}; subscription errors ${r.subscriptionErrors}; misdelivered ${r.misdelivered}; send errors ${r.sendErrors}.`,
   );
   const report = `${table}\n\n${notes.join('\n')}\n`;
