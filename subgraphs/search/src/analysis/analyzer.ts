@@ -1,4 +1,4 @@
-import { createChineseSegmenter } from './chinese.js';
+import { createChineseSegmenter, isSurrogatePairAt } from './chinese.js';
 import { createHighlighter } from './highlight.js';
 import { createNormalizer } from './normalize.js';
 import { pinyinReadings, type PinyinReadings } from './pinyin.js';
@@ -13,9 +13,9 @@ import {
   type QueryClause,
   type SearchQuery,
 } from './query.js';
-import { createTokenizer, type Token, type TokenizeMode } from './tokenize.js';
+import { createTokenizer, type Token, type TokenizeMode, type TokenKind, type TokenSink } from './tokenize.js';
 import { createRegionalVocabulary } from './vocabulary.js';
-import { createVectorBuilder, type Weight } from './tsvector.js';
+import { createVectorBuilder, WEIGHT_RANK } from './tsvector.js';
 
 /**
  * `primary`: a title, a tag, a name (words weigh A, bigrams B); `secondary`: a body or a bio
@@ -64,10 +64,29 @@ export interface TextAnalyzer {
   pinyin(term: string): PinyinReadings | null;
 }
 
-function weightOf(rank: FieldRank, token: Token): Weight {
-  const word = token.kind === 'word';
-  if (rank === 'primary') return word ? 'A' : 'B';
-  return word ? 'C' : 'D';
+/**
+ * Adds a document's tokens to its tsvector as the tokenizer finds them, field after field: words
+ * weigh A (primary field) or C, bigrams, last characters and variants B or D.
+ */
+class VectorSink implements TokenSink {
+  readonly builder = createVectorBuilder();
+  /** Position of the current field's slot 0. */
+  base = 1;
+  /** Highest slot of the current field with a token, or -1. */
+  last = -1;
+  private wordRank = WEIGHT_RANK.A;
+  private otherRank = WEIGHT_RANK.B;
+
+  startField(rank: FieldRank): void {
+    this.wordRank = rank === 'primary' ? WEIGHT_RANK.A : WEIGHT_RANK.C;
+    this.otherRank = rank === 'primary' ? WEIGHT_RANK.B : WEIGHT_RANK.D;
+    this.last = -1;
+  }
+
+  token(term: string, kind: TokenKind, slot: number): void {
+    this.builder.addRanked(term, this.base + slot, kind === 'word' ? this.wordRank : this.otherRank);
+    if (slot > this.last) this.last = slot;
+  }
 }
 
 /**
@@ -82,18 +101,13 @@ export function createTextAnalyzer(): TextAnalyzer {
   const tokenize = (text: string, mode: TokenizeMode) => tokenizer.tokenize(normalizer.normalize(text), mode);
 
   function documentVector(fields: readonly DocumentField[]): string {
-    const builder = createVectorBuilder();
-    let base = 1;
+    const sink = new VectorSink();
     for (const field of fields) {
-      const tokens = tokenize(field.text, 'index');
-      let last = -1;
-      for (const token of tokens) {
-        builder.add(token.term, base + token.slot, weightOf(field.rank, token));
-        last = Math.max(last, token.slot);
-      }
-      if (last >= 0) base += last + 1 + FIELD_GAP;
+      sink.startField(field.rank);
+      tokenizer.scan(normalizer.normalize(field.text), 'index', sink);
+      if (sink.last >= 0) sink.base += sink.last + 1 + FIELD_GAP;
     }
-    return builder.build();
+    return sink.builder.build();
   }
 
   function parseQuery(query: string): ParsedQuery {
@@ -129,7 +143,7 @@ export function createTextAnalyzer(): TextAnalyzer {
       if (token.kind !== 'word') continue;
       const key = token.plain;
       // One letter or one character says too little to be worth completing to.
-      if ([...key].length < 2 || seen.has(key)) continue;
+      if (key.length < 2 || (key.length === 2 && isSurrogatePairAt(key, 0)) || seen.has(key)) continue;
       seen.add(key);
       const start = normalized.starts[token.start] ?? 0;
       const end = normalized.ends[token.end - 1] ?? start;

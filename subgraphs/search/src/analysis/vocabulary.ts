@@ -1,4 +1,5 @@
 import { from as OPENCC_FROM } from 'opencc-js/preset/t2cn';
+import { StringFilter } from './filter.js';
 import { dictGroups } from './opencc.js';
 
 /**
@@ -13,8 +14,13 @@ export interface RegionalVocabulary {
   variants(word: string): readonly string[] | undefined;
   /** Longest word of the vocabulary, in characters. */
   readonly longest: number;
-  /** Whether some word of the vocabulary starts with these two characters (a cheap pre-check). */
-  startsWith(twoCharacters: string): boolean;
+  /**
+   * The longest word of the vocabulary (in characters) that starts with these two characters, or
+   * 0 when none does: how far a lookup from there needs to reach.
+   */
+  longestFrom(twoCharacters: string): number;
+  /** Whether some word of the vocabulary starts with `text` (or is `text`). */
+  hasPrefix(text: string): boolean;
 }
 
 const HAN_WORD = /^\p{sc=Han}{2,}$/u;
@@ -37,7 +43,10 @@ function pairs(dict: unknown): [string, string][] {
 /** `normalize` must be the pipeline's normaliser, so keys compare with analysed text. */
 export function createRegionalVocabulary(normalize: (text: string) => string): RegionalVocabulary {
   const map = new Map<string, Set<string>>();
-  const prefixes = new Set<string>();
+  // First two characters → the longest word starting with them, in characters.
+  const prefixes = new Map<string, number>();
+  // Every prefix of every word (the words included).
+  const allPrefixes = new Set<string>();
   let longest = 0;
   const link = (a: string, b: string) => {
     let set = map.get(a);
@@ -47,7 +56,9 @@ export function createRegionalVocabulary(normalize: (text: string) => string): R
     }
     set.add(b);
     const chars = [...a];
-    prefixes.add(chars.slice(0, 2).join(''));
+    const two = chars.slice(0, 2).join('');
+    prefixes.set(two, Math.max(prefixes.get(two) ?? 0, chars.length));
+    for (let n = 1; n <= chars.length; n++) allPrefixes.add(chars.slice(0, n).join(''));
     longest = Math.max(longest, chars.length);
   };
   // The first dictionary of each phrase group is the regional vocabulary; the others are the
@@ -65,9 +76,13 @@ export function createRegionalVocabulary(normalize: (text: string) => string): R
     }
   }
   const variants = new Map<string, readonly string[]>([...map].map(([k, v]) => [k, [...v]]));
+  // Most bigrams of a text start no regional word: the filter answers for them without a lookup.
+  const starts = new StringFilter(16);
+  for (const two of prefixes.keys()) starts.add(two);
   return {
     variants: (word) => variants.get(word),
     longest,
-    startsWith: (two) => prefixes.has(two),
+    longestFrom: (two) => (starts.mayHave(two, 0, two.length) ? (prefixes.get(two) ?? 0) : 0),
+    hasPrefix: (text) => allPrefixes.has(text),
   };
 }
