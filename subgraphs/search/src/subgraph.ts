@@ -5,7 +5,7 @@ import { createTextAnalyzer } from './analysis/index.js';
 import type { SearchContext } from './context.js';
 import { createSearch } from './domain/search.js';
 import { INDEX_TABLE_NAMES, LIVE_TABLES } from './index-tables.js';
-import { createIndexer } from './indexer.js';
+import { createIndexer, INDEX_PARTITIONS_CONCURRENTLY } from './indexer.js';
 import { resolvers } from './resolvers.js';
 import { createSearchStore } from './store.js';
 
@@ -41,8 +41,7 @@ export const search = defineSubgraph({
       groupPrefix: runtime.config.kafka.groupPrefix,
       transaction: store.transaction,
       handle: (tx, events) => indexer.apply(tx, events),
-      // Two partitions at once: one chunk's SQL overlaps the next one's text analysis.
-      partitionsConsumedConcurrently: 2,
+      partitionsConsumedConcurrently: INDEX_PARTITIONS_CONCURRENTLY,
     });
     const domain = createSearch({ store, analyzer });
     return {
