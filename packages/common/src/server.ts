@@ -6,7 +6,11 @@ import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { maskError } from './errors.js';
@@ -63,6 +67,10 @@ export async function startSubgraphServer<TContext extends object>(
       ApolloServerPluginLandingPageDisabled(),
       // Federated tracing costs every request; Plaza exports metrics and traces its own way.
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints anywhere in Plaza's schemas, and the gateway does not read a subgraph's
+      // Cache-Control: the default cache-control plugin would only wrap every resolver of every
+      // request (Apollo instruments resolvers when a plugin has willResolveField).
+      ApolloServerPluginCacheControlDisabled(),
     ],
     includeStacktraceInErrorResponses: false,
     // Set from the subgraph's configuration, not from Apollo's own reading of NODE_ENV.
