@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /** Event-loop delay, ms: p50, p99 and the largest. */
@@ -22,12 +25,22 @@ export function serveParent(handlers: Record<string, () => unknown>, close: () =
   // delivery can be no faster than the slowest loop it passes through.
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  // BENCH_WINDOW_PROF=<dir>: a V8 CPU profile of exactly that window (`<dir>/<pid>.cpuprofile`).
+  const profileDir = process.env.BENCH_WINDOW_PROF;
+  const session = profileDir ? new Session() : undefined;
+  session?.connect();
   const builtIn: Record<string, () => unknown> = {
     eldReset: () => {
       delay.reset();
+      session?.post('Profiler.enable', () => session.post('Profiler.start'));
       return {};
     },
-    eld: () => ({ eld: eventLoopDelaySummary(delay) }),
+    eld: () => {
+      session?.post('Profiler.stop', (err, result) => {
+        if (!err && profileDir) writeFileSync(join(profileDir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      });
+      return { eld: eventLoopDelaySummary(delay) };
+    },
   };
   let stopping = false;
   const stop = (code: number) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { createStoreBase, type Pool, type StoreDb, type StoreTx } from '@plaza/common';
 import * as schema from './db/schema.js';
 import { conversations, follows, messages, outbox, participants, type MessageRow } from './db/schema.js';
@@ -64,18 +64,47 @@ export function createMessagingStore(pool: Pool, onEventsCommitted?: () => void)
       await tx.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)));
     },
 
-    /** Whether the two users follow each other. */
-    async areFriends(tx: Db, a: string, b: string): Promise<boolean> {
-      const rows = await tx
-        .select({ followerId: follows.followerId })
-        .from(follows)
-        .where(
-          or(
-            and(eq(follows.followerId, a), eq(follows.followeeId, b)),
-            and(eq(follows.followerId, b), eq(follows.followeeId, a)),
-          ),
-        );
-      return rows.length === 2;
+    /**
+     * What `sendMessage` checks before it writes, in one round trip: whether the two users follow
+     * each other (both ways), and the sender's message with this `clientMessageId` if they already
+     * sent one (a retry; as `messageByClientId`).
+     */
+    async sendChecks(
+      tx: MessagingTx,
+      senderId: string,
+      recipientId: string,
+      clientMessageId: string | null,
+    ): Promise<{ friends: boolean; existing: MessageRow | null }> {
+      const sender = uuidParam(senderId);
+      const recipient = uuidParam(recipientId);
+      const { rows } = await tx.execute<{
+        follows: number;
+        id: string | null;
+        conversation_id: string | null;
+        body: string | null;
+        client_message_id: string | null;
+        created_at: string | null;
+      }>(sql`
+        select (select count(*)::int from ${follows}
+                 where (${follows.followerId} = ${sender} and ${follows.followeeId} = ${recipient})
+                    or (${follows.followerId} = ${recipient} and ${follows.followeeId} = ${sender})) as follows,
+               m.id, m.conversation_id, m.body, m.client_message_id,
+               to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+          from (select 1) as one
+          left join ${messages} m on m.sender_id = ${sender} and m.client_message_id = ${clientMessageId}::text`);
+      const row = rows[0]!;
+      const existing: MessageRow | null =
+        row.id === null
+          ? null
+          : {
+              id: row.id,
+              conversationId: row.conversation_id!,
+              senderId,
+              body: row.body!,
+              clientMessageId: row.client_message_id,
+              createdAt: new Date(row.created_at!),
+            };
+      return { friends: row.follows === 2, existing };
     },
 
     // ----------------------------------------------------------- conversations

@@ -76,12 +76,10 @@ export function createMessages(deps: MessagesDeps) {
       if (input.toUserId === viewer.userId) throw errors.badInput('input.toUserId', 'you cannot message yourself');
       const [low, high] = orderedPair(viewer.userId, input.toUserId);
       const outcome = await store.transaction(async (tx): Promise<{ message: MessageRow; views: ConversationView[] }> => {
-        if (input.clientMessageId !== null) {
-          const existing = await store.messageByClientId(viewer.userId, input.clientMessageId, tx);
-          if (existing) return { message: existing, views: [] };
-        }
-        // In the transaction: an unfollow that lands later waits for this message or comes after it.
-        if (!(await store.areFriends(tx, viewer.userId, input.toUserId))) throw notFriends();
+        // A retry returns the first message; otherwise only friends may write. One round trip.
+        const { existing, friends } = await store.sendChecks(tx, viewer.userId, input.toUserId, input.clientMessageId);
+        if (existing) return { message: existing, views: [] };
+        if (!friends) throw notFriends();
         // Refused sends are not messages: they do not count toward the sender's rate limit. A
         // limited send rolls back having written nothing.
         const limit = await deps.rateLimiter.hit(`send:${viewer.userId}`, deps.rateLimit);
