@@ -66,7 +66,8 @@ let childFailure: Error | undefined;
 /** Node options of the children: BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each there. */
 function nodeArgs(name: string): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  const args = ['--expose-gc', '--import', 'tsx'];
+  // BENCH_NODE_ARGS: more options for every child (e.g. --trace-gc, which NODE_OPTIONS refuses).
+  const args = ['--expose-gc', '--import', 'tsx', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   // A folder per child: each of its threads (tsx's loader has one) writes a profile of its own.
   if (dir) args.push('--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`);
   return args;

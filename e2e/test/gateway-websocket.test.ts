@@ -44,6 +44,12 @@ describe('graphql-ws on the gateway', () => {
     const { client } = wsClient(plaza.wsUrl, { authorization: `Bearer ${user.accessToken}` });
     const result = await wsRequest(client, '{ nope }');
     expect(result.errors?.[0]?.message).toMatch(/nope/);
+    // The same text again (its parse and validation are remembered): the same errors, and a
+    // valid operation on the same socket still runs.
+    const again = await wsRequest(client, '{ nope }');
+    expect(again.errors?.map((e) => e.message)).toEqual(result.errors?.map((e) => e.message));
+    const ok = await wsRequest<{ viewer: { id: string } }>(client, '{ viewer { id } }');
+    expect(ok.data).toEqual({ viewer: { id: user.id } });
     await client.dispose();
   });
 });

@@ -1,12 +1,53 @@
 import type { Server } from 'node:http';
-import { print, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { ApolloServer } from '@apollo/server';
 import { errors, type Logger, type TokenVerifier } from '@plaza/common/core';
 import type { GatewayContext } from './context.js';
+import { parse, print, validate } from './subscriptions/graphql-runtime.js';
 import type { SubscriptionService } from './subscriptions/index.js';
+
+/** Distinct operation texts whose parsed document is kept (clients send a handful). */
+const DOCUMENTS_MAX = 1_000;
+
+/**
+ * graphql-ws parses and validates every `subscribe` message anew, and each subscription holds its
+ * own document: a thousand clients of one subscription held a thousand copies of one tree. One
+ * parse per operation text (the same text gets the same document object), and one validation
+ * per schema and document.
+ */
+function createDocumentCache() {
+  const documents = new Map<string, DocumentNode>();
+  const validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
+  return {
+    parse(source: Parameters<typeof parse>[0]): DocumentNode {
+      if (typeof source !== 'string') return parse(source);
+      let document = documents.get(source);
+      if (document === undefined) {
+        document = parse(source);
+        // Oldest first out: Map iteration follows insertion order.
+        if (documents.size >= DOCUMENTS_MAX) documents.delete(documents.keys().next().value!);
+        documents.set(source, document);
+      }
+      return document;
+    },
+    validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+      let bySchema = validations.get(schema);
+      if (bySchema === undefined) {
+        bySchema = new WeakMap();
+        validations.set(schema, bySchema);
+      }
+      let found = bySchema.get(document);
+      if (found === undefined) {
+        found = validate(schema, document);
+        bySchema.set(document, found);
+      }
+      return found;
+    },
+  };
+}
 
 interface ConnectionState {
   context?: GatewayContext;
@@ -33,10 +74,13 @@ export function attachWebSocketServer(opts: {
 }): { close(): Promise<void>; connections(): number } {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
   const states = new WeakMap<object, ConnectionState>();
+  const documents = createDocumentCache();
 
   const disposable = useServer<Record<string, unknown> | undefined, { state?: ConnectionState }>(
     {
       schema: () => opts.schema(),
+      parse: (source) => documents.parse(source),
+      validate: (schema, document) => documents.validate(schema, document),
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof raw === 'string' ? raw : undefined;

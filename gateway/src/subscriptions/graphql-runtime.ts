@@ -9,5 +9,5 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const graphql = require('graphql') as typeof import('graphql');
 
-export const { GraphQLError, getVariableValues, print, validate, getOperationAST } = graphql;
+export const { GraphQLError, getVariableValues, parse, print, validate, getOperationAST } = graphql;
 export type GraphQLError = import('graphql').GraphQLError;
