@@ -4,6 +4,7 @@ import type { EventData } from '@plaza/events';
 import type { SuggestionTerm, TextAnalyzer } from './analysis/index.js';
 import { ENGLISH_STOP_WORDS } from './analysis/query.js';
 import type { IndexTables } from './index-tables.js';
+import { JsonRows } from './json-rows.js';
 import { POPULARITY_WEIGHT, RECENCY_HALF_LIFE_DAYS } from './store.js';
 
 /**
@@ -54,6 +55,8 @@ interface UserState {
 const COUNTED_EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
 /** How often one process prunes them, in milliseconds. */
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** A post rows writer bigger than this (a chunk of very long posts) is not kept for the next chunk. */
+const POST_ROWS_KEPT_BYTES = 16 * 1024 * 1024;
 /** Pinyin readings cached per process (terms repeat across posts). */
 const PINYIN_CACHE_MAX = 200_000;
 
@@ -114,6 +117,12 @@ export function createIndexer(opts: {
   const table = (name: string) => sql.raw(name);
   const pinyinCache = new Map<string, { pinyin: string | null; initials: string | null }>();
   let lastPrune = 0;
+  /**
+   * Writers of post rows not in use (see JsonRows): each chunk takes one and gives it back once
+   * its statements are done (node-postgres has copied the bytes by then). As many as chunks are
+   * worked on at once, each the size of the largest chunk so far, up to POST_ROWS_KEPT_BYTES.
+   */
+  const spareRows: JsonRows[] = [];
 
   function readings(key: string): { pinyin: string | null; initials: string | null } {
     let cached = pinyinCache.get(key);
@@ -219,7 +228,25 @@ export function createIndexer(opts: {
       after.set(next.postId, next);
     }
 
-    const rowsOut: Record<string, unknown>[] = [];
+    // Each row is written out as soon as it is made (see JsonRows), in the order and with the
+    // fields `JSON.stringify` of a row object would give.
+    const rowsOut = spareRows.pop() ?? new JsonRows();
+    rowsOut.clear();
+    try {
+      await writePosts(tx, ids, before, after, rowsOut);
+    } finally {
+      if (rowsOut.capacity <= POST_ROWS_KEPT_BYTES) spareRows.push(rowsOut);
+    }
+  }
+
+  /** Writes the posts that changed (`before` → `after`), their tags and their suggestion terms. */
+  async function writePosts(
+    tx: SqlExecutor,
+    ids: readonly string[],
+    before: ReadonlyMap<string, PostState>,
+    after: ReadonlyMap<string, PostState>,
+    rowsOut: JsonRows,
+  ): Promise<void> {
     const tagDeltas = new Map<string, { display: string; delta: number }>();
     const termDeltas = new Map<string, { display: string; delta: number }>();
     for (const id of ids) {
@@ -230,26 +257,21 @@ export function createIndexer(opts: {
       for (const tag of now.searchable ? now.tags : []) bump(tagDeltas, { key: tag, display: tag }, 1);
       for (const term of old ? postTerms(old) : []) bump(termDeltas, term, -1);
       for (const term of postTerms(now)) bump(termDeltas, term, 1);
-      rowsOut.push({
-        post_id: now.postId,
-        author_id: now.authorId,
-        title: now.title,
-        body: now.body,
-        tags: now.tags,
-        published_at: now.publishedAt,
-        version: new Date(now.version).toISOString(),
-        searchable: now.searchable,
-        vector: postVector(now),
-      });
+      rowsOut.add(
+        `{"post_id":${JSON.stringify(now.postId)},"author_id":${JSON.stringify(now.authorId)},` +
+          `"title":${JSON.stringify(now.title)},"body":${JSON.stringify(now.body)},"tags":${JSON.stringify(now.tags)},` +
+          `"published_at":${JSON.stringify(now.publishedAt)},"version":${JSON.stringify(new Date(now.version).toISOString())},` +
+          `"searchable":${JSON.stringify(now.searchable)},"vector":${JSON.stringify(postVector(now))}}`,
+      );
     }
-    if (rowsOut.length === 0) return;
+    if (rowsOut.count === 0) return;
     await tx.execute(sql`
       insert into ${table(t.posts)} as p (post_id, author_id, title, body, tags, published_at, version, searchable, likes, comments, rank_key, vector)
       select u.post_id, u.author_id, u.title, u.body, u.tags, u.published_at, u.version, u.searchable,
              greatest(coalesce(s.likes, 0), 0), greatest(coalesce(s.comments, 0), 0),
              ${rankKey(sql`coalesce(u.published_at, u.version)`, sql`coalesce(s.likes, 0)`, sql`coalesce(s.comments, 0)`)},
              u.vector::tsvector
-        from jsonb_to_recordset(${JSON.stringify(rowsOut)}::jsonb) as u(
+        from jsonb_to_recordset(${rowsOut.bytes()}::text::jsonb) as u(
                post_id text, author_id text, title text, body text, tags text[], published_at timestamptz,
                version timestamptz, searchable boolean, vector text)
         left join ${table(t.postStats)} s on s.post_id = u.post_id
