@@ -279,6 +279,11 @@ async function main(): Promise<void> {
       `select (select count(*) from search.posts where searchable)::text as posts,
               pg_size_pretty(pg_total_relation_size('search.posts') + pg_total_relation_size('search.terms')) as bytes`,
     );
+    // Every like and comment event is in the posts' counts (they race the posts, from other topics).
+    const { rows: counted } = await pool.query<{ likes: string; comments: string }>(
+      `select coalesce(sum(likes), 0)::text as likes, coalesce(sum(comments), 0)::text as comments from search.posts`,
+    );
+    console.log(`counts in the index: ${counted[0]?.likes} of ${LIKES} likes, ${counted[0]?.comments} of ${COMMENTS} comments`);
     const nodeSeconds = (nodeCpu.user + nodeCpu.system) / 1e6;
     const pgSeconds = postgresCpuBetween(pgCpuBefore, pgCpuAfter);
     console.log(

@@ -458,6 +458,54 @@ export function createIndexer(opts: {
     }
   }
 
+  /**
+   * Locks (creating them at 0 where missing) the count rows of every post and user the chunk
+   * touches, first thing in its transaction, in key order. Chunks of different topics run
+   * concurrently: without this a post's insert could read its counts just before a concurrent
+   * like committed, while the like found no post row to update yet, and the post kept a count one
+   * short forever (seen in the benchmark: 19,752 of 20,000 likes). Now one of the two waits for
+   * the other, and its later statements see what the other committed. Taking every count lock
+   * before any post or user row lock, always in the same order, also keeps chunks from deadlocking.
+   */
+  async function lockStats(tx: SqlExecutor, events: readonly ConsumedEvent[]): Promise<void> {
+    const postIds = new Set<string>();
+    const userIds = new Set<string>();
+    for (const e of events) {
+      switch (e.type) {
+        case 'post.published':
+        case 'post.updated':
+        case 'post.deleted':
+        case 'post.liked':
+        case 'post.unliked':
+        case 'comment.added':
+        case 'comment.deleted':
+          postIds.add(e.envelope.data.postId);
+          break;
+        case 'user.registered':
+        case 'user.updated':
+          userIds.add(e.envelope.data.userId);
+          break;
+        case 'user.followed':
+        case 'user.unfollowed':
+          userIds.add(e.envelope.data.followeeId);
+          break;
+        default:
+          break;
+      }
+    }
+    const sorted = (ids: Set<string>) => [...ids].sort();
+    if (postIds.size > 0) {
+      await tx.execute(sql`
+        insert into ${table(t.postStats)} as s (post_id) select unnest(${sql.param(sorted(postIds))}::text[])
+        on conflict (post_id) do update set post_id = excluded.post_id`);
+    }
+    if (userIds.size > 0) {
+      await tx.execute(sql`
+        insert into ${table(t.userStats)} as s (user_id) select unnest(${sql.param(sorted(userIds))}::text[])
+        on conflict (user_id) do update set user_id = excluded.user_id`);
+    }
+  }
+
   async function prune(tx: SqlExecutor): Promise<void> {
     const now = Date.now();
     if (now - lastPrune < PRUNE_EVERY_MS) return;
@@ -469,6 +517,7 @@ export function createIndexer(opts: {
   return {
     async apply(tx, events) {
       if (opts.swappable) await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${INDEX_WRITE_LOCK}))`);
+      await lockStats(tx, events);
       // Post snapshots first: a post's row then takes its counts as they stand, and the
       // counting events of the same chunk (comments share the posts topic) update both.
       await applyPosts(tx, events);

@@ -125,6 +125,32 @@ describe('the indexer', () => {
     expect(rows[0]).toEqual({ followers: 1 });
   });
 
+  it('counts a like whose chunk runs while its post is being indexed, whichever transaction starts first', async () => {
+    // Chunks of different topics (posts, reactions) are applied concurrently by the consumer.
+    const concurrently = async (first: ConsumedEvent, second: ConsumedEvent) => {
+      let secondDone = false;
+      let applying: Promise<void> | undefined;
+      await drizzle(pool).transaction(async (tx) => {
+        await indexer.apply(tx, [first]);
+        applying = apply(second).then(() => {
+          secondDone = true;
+        });
+        await new Promise((r) => setTimeout(r, 300));
+        // The second chunk waits for the first's count locks: it neither misses the first's
+        // uncommitted post row nor hides its own count from it.
+        expect(secondDone).toBe(false);
+      });
+      await applying;
+    };
+    const at = '2026-03-01T00:00:00.000Z';
+    const a = post({ at });
+    await concurrently(consumed('post.published', a), consumed('post.liked', { postId: a.postId, userId: randomUUID(), at }));
+    expect(await row(a.postId)).toMatchObject({ likes: 1 });
+    const b = post({ at });
+    await concurrently(consumed('post.liked', { postId: b.postId, userId: randomUUID(), at }), consumed('post.published', b));
+    expect(await row(b.postId)).toMatchObject({ likes: 1 });
+  });
+
   it('keeps tag counts and suggestion terms in step with posts as they change', async () => {
     const tag = `t${randomBytes(4).toString('hex')}`;
     const word = `w${randomBytes(4).toString('hex')}`;
