@@ -518,9 +518,10 @@ async function runScenario(
   for (const [s, m] of missing.slice(0, 10)) {
     console.error(`${name}: missing message ${m.index} for ${s.user.id} on ${s.gateway} (closes: ${s.closes.join(',') || 'none'})`);
   }
+  // Before the gateways' stats: those run two full collections, a stall that is the harness's.
+  const childDelays = await Promise.all(delayed.map((c) => c.request<{ eld: EventLoopDelay }>('eld')));
   const after = await Promise.all(gateways.map((g) => g.stats()));
   const cpuAfter = { subgraphs: await subgraphCpu(), clients: process.cpuUsage() };
-  const childDelays = await Promise.all(delayed.map((c) => c.request<{ eld: EventLoopDelay }>('eld')));
   const eventLoopDelayMs = {
     gateways: childDelays.slice(0, gateways.length).map((d) => d.eld),
     subgraphs: childDelays.slice(gateways.length).map((d) => d.eld),
