@@ -22,9 +22,10 @@ const CONNECTIONS_PER_COMMAND = 500;
 /**
  * Re-checks the revocation denylist (the keys identity writes on logout, password change and
  * refresh-token reuse) for every open connection, `intervalMs` apart, with one pipelined Redis
- * round trip for all of them (an MGET per 500 connections). A connection whose token or session was revoked is closed with
- * 4401, so its subscriptions stop within one interval. When Redis cannot be reached the round is
- * skipped: nothing can be revoked meanwhile either (identity writes revocations there).
+ * round trip for all of them (an MGET per 500 connections). A connection whose token or session
+ * was revoked is closed with 4401, so its subscriptions stop within one interval. When Redis
+ * cannot be reached the round is skipped: nothing can be revoked meanwhile either (identity writes
+ * revocations there).
  */
 export function createSessionWatch(opts: { redis: Redis; intervalMs: number; logger: Logger }): SessionWatch {
   const watched = new Map<CloseConnection, Viewer>();
